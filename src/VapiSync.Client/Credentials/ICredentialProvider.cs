@@ -1,0 +1,16 @@
+namespace VapiSync.Client.Credentials;
+
+/// <summary>A source of Vapi API keys, asked per organization (a host's key store, options, the environment, ...).</summary>
+/// <remarks>
+/// Return <see langword="null"/> when this source has no key for the organization; the chain then asks the next one.
+/// Throw when the source itself fails (database down): the chain logs a warning naming this provider and moves on.
+/// Implementations are resolved as singletons: reach scoped services through <c>IServiceScopeFactory</c>.
+/// </remarks>
+public interface ICredentialProvider
+{
+    /// <summary>Looks up the key to use for an organization.</summary>
+    /// <param name="organizationId">The host's organization id.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The credential, or <see langword="null"/> when this source has none for the organization.</returns>
+    ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+using VapiSync.Client.Voices;
+
+namespace VapiSync.Client;
+
+/// <summary>
+/// Settings of VapiSync.Client, bound from the <c>VapiSync</c> configuration section and validated at start-up.
+/// Resilience settings live in <c>VapiSync:Resilience</c> (Microsoft's <c>HttpStandardResilienceOptions</c>).
+/// </summary>
+public sealed class VapiSyncOptions
+{
+    /// <summary>The conventional configuration section name.</summary>
+    public const string SectionName = "VapiSync";
+
+    /// <summary>Gets or sets Vapi's base URL. Must be HTTPS unless it points at a loopback address (a local fake).</summary>
+    /// <value>The default value is <c>https://api.vapi.ai</c>.</value>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("https://api.vapi.ai");
+
+    /// <summary>Gets or sets the platform's Vapi private key, used for organizations without a key of their own.</summary>
+    /// <value>The default value is <see langword="null"/> (then <see cref="ApiKeyEnvironmentVariable"/> is tried).</value>
+    public string? PlatformApiKey { get; set; }
+
+    /// <summary>Gets per-organization keys kept in configuration (organization id → key), tried before <see cref="PlatformApiKey"/>.</summary>
+    /// <value>The default value is an empty dictionary.</value>
+    public Dictionary<string, string> OrganizationApiKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the environment variable read (on every lookup) when no other source has a key.</summary>
+    /// <value>The default value is <c>VAPI_PRIVATE_KEY</c>.</value>
+    public string ApiKeyEnvironmentVariable { get; set; } = "VAPI_PRIVATE_KEY";
+
+    /// <summary>Gets or sets the voice that replaces legacy or unsupported ones, unless a rule names another.</summary>
+    /// <value>The default value is Azure's Jenny: <c>{ "provider": "azure", "voiceId": "en-US-JennyNeural" }</c>.</value>
+    [Required]
+    public VoiceConfig DefaultVoice { get; set; } = new() { Provider = "azure", VoiceId = "en-US-JennyNeural" };
+
+    /// <summary>Gets the host's voice rules, tried after those added with <c>AddVoiceRule</c> and before the built-in ones.</summary>
+    /// <value>The default value is an empty list.</value>
+    public List<VoiceRule> VoiceRules { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether <see cref="BuiltInVoiceRules.All"/> are applied after the host's rules.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool IncludeBuiltInVoiceRules { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether a sync whose normalized definition has not changed makes no request.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SkipUnchanged { get; set; } = true;
+
+    /// <summary>Gets or sets the metadata field that carries the agent's sync key on every assistant the library manages.</summary>
+    /// <value>The default value is <c>vapiSyncKey</c>.</value>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string SyncKeyMetadataName { get; set; } = "vapiSyncKey";
+
+    /// <summary>Gets or sets how many assistants one list request asks for (Vapi's <c>limit</c>, at most 1000).</summary>
+    /// <value>The default value is 1000.</value>
+    [Range(1, 1000)]
+    public int ListPageSize { get; set; } = 1000;
+
+    /// <summary>Gets or sets how long a listing of an account serves sync-key lookups before it is listed again.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan AssistantIndexLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets how many times one sync may POST when Vapi answers 5xx and a fresh listing shows it created nothing.
+    /// A create that got no answer at all is never repeated in the same sync.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    [Range(1, 10)]
+    public int MaxCreateAttempts { get; set; } = 3;
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace VapiSync.Client.Diagnostics;
+
+/// <summary>
+/// Every log the library writes, source-generated, with stable event ids (1xxx sync, 2xxx credentials, 3xxx HTTP,
+/// 4xxx resilience). Keys are never logged: at most a fingerprint (8 hex chars of their SHA-256).
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Synced agent {AgentKey} of organization {OrganizationId}: {Outcome} assistant {AssistantId} (credential {CredentialSource})")]
+    public static partial void Synced(ILogger logger, string organizationId, string agentKey, string assistantId, SyncOutcome outcome, string credentialSource);
+
+    [LoggerMessage(1001, LogLevel.Information, "Normalized the voice of agent {AgentKey} of organization {OrganizationId}: {OriginalVoice} → {Voice} ({VoiceRule})")]
+    public static partial void VoiceNormalized(ILogger logger, string organizationId, string agentKey, string? originalVoice, string? voice, string voiceRule);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Assistant {AssistantId} of agent {AgentKey} of organization {OrganizationId} no longer exists at Vapi (404); creating it again")]
+    public static partial void AssistantMissing(ILogger logger, string organizationId, string agentKey, string assistantId);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Creating the assistant of agent {AgentKey} of organization {OrganizationId} ended without a usable answer (status {StatusCode}, {ErrorCode}, attempt {Attempt}); checking whether Vapi created it")]
+    public static partial void CreateOutcomeUnknown(ILogger logger, string organizationId, string agentKey, int statusCode, string? errorCode, int attempt);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Vapi did create assistant {AssistantId} for agent {AgentKey} of organization {OrganizationId} although the answer was lost; adopting it")]
+    public static partial void CreateConfirmedByListing(ILogger logger, string organizationId, string agentKey, string assistantId);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Count} assistants carry sync key {SyncKey}; using the oldest, {AssistantId}. Delete the others in Vapi")]
+    public static partial void DuplicateAssistantsFound(ILogger logger, string syncKey, int count, string assistantId);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Listed the Vapi account of key {KeyFingerprint}: {Count} assistants, {Managed} managed by VapiSync")]
+    public static partial void AccountListed(ILogger logger, string keyFingerprint, int count, int managed);
+
+    [LoggerMessage(1007, LogLevel.Information, "Deleted agent {AgentKey} of organization {OrganizationId}: assistant {AssistantId}, removed at Vapi: {Deleted}")]
+    public static partial void Deleted(ILogger logger, string organizationId, string agentKey, string? assistantId, bool deleted);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Syncing agent {AgentKey} of organization {OrganizationId} failed")]
+    public static partial void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey);
+
+    [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
+    public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId}; trying the next one")]
+    public static partial void CredentialProviderFailed(ILogger logger, Exception exception, string credentialProvider, string organizationId);
+
+    [LoggerMessage(3000, LogLevel.Warning, "Vapi {Operation} answered {StatusCode}: {Message}")]
+    public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]
+    public static partial void VapiRequestNotAnswered(ILogger logger, string operation, string errorCode, string exceptionType);
+
+    [LoggerMessage(4000, LogLevel.Warning, "The Vapi circuit breaker opened for {BreakDuration}: calls are suspended")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+    [LoggerMessage(4001, LogLevel.Information, "The Vapi circuit breaker closed")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(4002, LogLevel.Information, "The Vapi circuit breaker is half-open: trying one call")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(4003, LogLevel.Warning, "The Vapi circuit breaker was {Action} manually")]
+    public static partial void CircuitManuallyChanged(ILogger logger, string action);
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using VapiSync.Client.Credentials;
+using VapiSync.Client.Diagnostics;
+
+namespace VapiSync.Client.Http.Internal;
+
+/// <summary>The typed <see cref="HttpClient"/> behind <see cref="IVapiClient"/>.</summary>
+internal sealed class VapiClient : IVapiClient
+{
+    private static readonly ProductInfoHeaderValue UserAgent = new(
+        "VapiSync.Client",
+        typeof(VapiClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    private readonly HttpClient _http;
+    private readonly IOptionsMonitor<VapiSyncOptions> _options;
+    private readonly VapiSyncMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public VapiClient(HttpClient http, IOptionsMonitor<VapiSyncOptions> options, VapiSyncMetrics metrics, TimeProvider time, ILogger<VapiClient> logger)
+    {
+        _http = http;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<VapiAssistant> CreateAssistantAsync(VapiCredential credential, AssistantDefinition assistant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(assistant);
+        var body = AssistantPayload.ToUtf8(AssistantPayload.ToRequestBody(assistant));
+        using var response = await SendAsync(HttpMethod.Post, "assistant", VapiOperation.Create, credential, body, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, VapiJsonContext.Default.VapiAssistant, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<VapiAssistant?> GetAssistantAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var path = AssistantPath(assistantId);
+        using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.Get, credential, null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await ThrowIfFailedAsync(response, VapiOperation.Get, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, VapiJsonContext.Default.VapiAssistant, VapiOperation.Get, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<VapiAssistant> UpdateAssistantAsync(VapiCredential credential, string assistantId, AssistantDefinition assistant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(assistant);
+        var path = AssistantPath(assistantId);
+        var body = AssistantPayload.ToUtf8(AssistantPayload.ToRequestBody(assistant));
+        using var response = await SendAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.Update, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, VapiJsonContext.Default.VapiAssistant, VapiOperation.Update, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteAssistantAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var path = AssistantPath(assistantId);
+        using var response = await SendAsync(HttpMethod.Delete, path, VapiOperation.Delete, credential, null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await ThrowIfFailedAsync(response, VapiOperation.Delete, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(VapiCredential credential, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var limit = _options.CurrentValue.ListPageSize;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? filter = null;
+        var steppedPast = false;
+        while (true)
+        {
+            var page = await GetPageAsync(credential, $"assistant?limit={limit}{filter}", cancellationToken).ConfigureAwait(false);
+            var fresh = 0;
+            var oldest = DateTimeOffset.MaxValue;
+            foreach (var assistant in page)
+            {
+                oldest = assistant.CreatedAt < oldest ? assistant.CreatedAt : oldest;
+                if (seen.Add(assistant.Id))
+                {
+                    fresh++;
+                    yield return assistant;
+                }
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            // Walk back with createdAtLe so assistants created in the same millisecond as the page's oldest are not
+            // skipped (duplicates are dropped by id). A full page with nothing new means more ties than one page
+            // holds: step past them once with createdAtLt.
+            if (fresh == 0 && steppedPast)
+            {
+                yield break;
+            }
+
+            steppedPast = fresh == 0;
+            filter = $"&{(steppedPast ? "createdAtLt" : "createdAtLe")}={Uri.EscapeDataString(FormatCursor(oldest))}";
+        }
+    }
+
+    private async Task<List<VapiAssistant>> GetPageAsync(VapiCredential credential, string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.List, credential, null, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Vapi compares timestamps at millisecond precision; round up so the page's oldest item stays inside the filter.</summary>
+    internal static string FormatCursor(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        var remainder = utc.Ticks % TimeSpan.TicksPerMillisecond;
+        if (remainder != 0)
+        {
+            utc = utc.AddTicks(TimeSpan.TicksPerMillisecond - remainder);
+        }
+
+        return utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static string AssistantPath(string assistantId)
+    {
+        AssistantIds.ThrowIfInvalid(assistantId, nameof(assistantId));
+        return "assistant/" + assistantId;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.ApiKey);
+        request.Headers.UserAgent.Add(UserAgent);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapi " + operation.Name(), System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("http.request.method", method.Method);
+        var started = _time.GetTimestamp();
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            _metrics.RecordRequest(operation, (int)response.StatusCode, _time.GetElapsedTime(started));
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception ex) when (Translate(ex, operation, cancellationToken) is { } translated)
+        {
+            _metrics.RecordRequest(operation, 0, _time.GetElapsedTime(started));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, translated.ErrorCode);
+            Log.VapiRequestNotAnswered(_logger, operation.Display(), translated.ErrorCode ?? "unknown", ex.GetType().Name);
+            throw translated;
+        }
+    }
+
+    /// <summary>Maps transport failures to <see cref="VapiApiException"/>; the caller's own cancellation passes through unchanged.</summary>
+    private static VapiApiException? Translate(Exception ex, VapiOperation operation, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        BrokenCircuitException => new VapiApiException(
+            0, ["The circuit breaker is open: calls to Vapi are suspended until it closes or is reset."], "circuit_open", operation.Display(), ex),
+        TimeoutRejectedException or OperationCanceledException => new VapiApiException(
+            0, ["Vapi did not answer in time."], "timeout", operation.Display(), ex),
+        HttpRequestException http => new VapiApiException(
+            0, [$"Vapi could not be reached ({http.HttpRequestError})."], "connection_failed", operation.Display(), ex),
+        IOException => new VapiApiException(0, ["The connection to Vapi broke."], "connection_failed", operation.Display(), ex),
+        _ => null,
+    };
+
+    private async Task ThrowIfFailedAsync(HttpResponseMessage response, VapiOperation operation, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var (messages, error) = VapiErrorBody.Parse(body);
+        var exception = new VapiApiException(response.StatusCode, messages, error, operation.Display())
+        {
+            RetryAfter = RetryAfter(response),
+        };
+        Log.VapiRequestFailed(_logger, operation.Display(), (int)response.StatusCode, exception.Message);
+        throw exception;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header?.Date is { } date ? date - _time.GetUtcNow() : null;
+    }
+
+    private static async Task<T> ReadAsync<T>(
+        HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, VapiOperation operation, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], "connection_failed", operation.Display(), ex);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo)
+                ?? throw new JsonException("The body is JSON 'null'.");
+        }
+        catch (JsonException ex)
+        {
+            var preview = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
+            throw new VapiApiException(
+                response.StatusCode,
+                [$"Vapi answered {(int)response.StatusCode} with a body that is not a valid {typeof(T).Name}: {ex.Message} Body starts: {preview}"],
+                "malformed_response",
+                operation.Display(),
+                ex);
+        }
+    }
+}

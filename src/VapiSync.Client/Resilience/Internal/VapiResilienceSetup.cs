@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace VapiSync.Client.Resilience.Internal;
+
+/// <summary>
+/// What the library enforces on top of the standard pipeline, after the user's own configuration: POST is never
+/// retried (Vapi has no idempotency key, a retried create can duplicate), and the breaker is observable and resettable.
+/// </summary>
+internal static class VapiResilienceSetup
+{
+    public static void Enforce(HttpStandardResilienceOptions options, VapiCircuitBreaker breaker)
+    {
+        options.Retry.DisableFor(HttpMethod.Post);
+
+        options.CircuitBreaker.ManualControl = breaker.ManualControl;
+        options.CircuitBreaker.StateProvider = breaker.StateProvider;
+        options.CircuitBreaker.OnOpened = Chain(options.CircuitBreaker.OnOpened, args =>
+        {
+            breaker.OnOpened(args.BreakDuration);
+            return default;
+        });
+        options.CircuitBreaker.OnClosed = Chain(options.CircuitBreaker.OnClosed, _ =>
+        {
+            breaker.OnClosed();
+            return default;
+        });
+        options.CircuitBreaker.OnHalfOpened = Chain(options.CircuitBreaker.OnHalfOpened, _ =>
+        {
+            breaker.OnHalfOpened();
+            return default;
+        });
+    }
+
+    private static Func<T, ValueTask> Chain<T>(Func<T, ValueTask>? first, Func<T, ValueTask> second) =>
+        first is null ? second : async args =>
+        {
+            await first(args).ConfigureAwait(false);
+            await second(args).ConfigureAwait(false);
+        };
+}

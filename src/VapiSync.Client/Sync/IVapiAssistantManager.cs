@@ -1,0 +1,26 @@
+namespace VapiSync.Client;
+
+/// <summary>Keeps one Vapi assistant per (organization, agent) in step with the host's definition.</summary>
+public interface IVapiAssistantManager
+{
+    /// <summary>
+    /// Makes Vapi hold the requested definition: validates, normalizes the voice, resolves the organization's key,
+    /// then creates, updates, adopts or recreates the agent's single assistant, or skips the call when nothing changed.
+    /// </summary>
+    /// <param name="request">The organization, the agent and its definition.</param>
+    /// <param name="cancellationToken">Cancels the sync.</param>
+    /// <returns>The assistant's id, what was done, what happened to the voice and where the key came from.</returns>
+    /// <exception cref="ArgumentException">The organization id or agent key is empty, or the definition is missing.</exception>
+    /// <exception cref="Http.VapiValidationException">The definition cannot be sent to Vapi (checked before any I/O).</exception>
+    /// <exception cref="Credentials.VapiCredentialNotFoundException">No credential provider had a key.</exception>
+    /// <exception cref="Http.VapiApiException">Vapi failed; the state is unchanged and the next sync resolves it.</exception>
+    Task<AssistantSyncResult> EnsureAssistantAsync(AssistantSyncRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the agent's assistant at Vapi and forgets it.</summary>
+    /// <param name="organizationId">The host's organization id.</param>
+    /// <param name="agentKey">The host's agent key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when an assistant was deleted; <see langword="false"/> when there was none.</returns>
+    /// <exception cref="Http.VapiApiException">Vapi refused (409 <c>assistant_pinned</c> for a pinned assistant); the state is kept.</exception>
+    Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default);
+}

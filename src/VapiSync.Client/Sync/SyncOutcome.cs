@@ -1,0 +1,20 @@
+namespace VapiSync.Client;
+
+/// <summary>What a sync did to the agent's assistant.</summary>
+public enum SyncOutcome
+{
+    /// <summary>A new assistant was created (<c>POST</c>).</summary>
+    Created,
+
+    /// <summary>The known assistant was updated (<c>PATCH</c>).</summary>
+    Updated,
+
+    /// <summary>Nothing changed since the last sync; no request was made.</summary>
+    Unchanged,
+
+    /// <summary>The known assistant no longer existed at Vapi (404), so it was created again.</summary>
+    Recreated,
+
+    /// <summary>An existing assistant carrying this agent's sync key was found (state was lost) and updated instead of creating another.</summary>
+    Adopted,
+}
