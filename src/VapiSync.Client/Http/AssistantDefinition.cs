@@ -55,7 +55,7 @@ public sealed class AssistantDefinition
     /// <summary>Gets or sets every other field of Vapi's assistant schema, sent on as it was read.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <summary>Creates a deep copy of this definition.</summary>
     /// <returns>A copy that shares no state with this instance.</returns>
@@ -67,7 +67,7 @@ public sealed class AssistantDefinition
         Voice = Voice?.Clone(),
         Transcriber = Transcriber?.DeepClone().AsObject(),
         Metadata = Metadata?.DeepClone().AsObject(),
-        ExtensionData = ExtensionData?.DeepClone().AsObject(),
+        ExtensionData = ExtensionData is null ? null : new(ExtensionData),
     };
 
     /// <summary>Reads a definition from Vapi-shaped JSON.</summary>

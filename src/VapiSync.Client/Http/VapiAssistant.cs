@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -67,7 +68,7 @@ public sealed class VapiAssistant
     /// <summary>Gets or sets every other field Vapi returned.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <summary>Copies the writable part of this assistant into a definition (read-only fields are left out).</summary>
     /// <returns>A definition that, sent back to Vapi, describes this assistant.</returns>
@@ -81,7 +82,7 @@ public sealed class VapiAssistant
             Voice = Voice?.Clone(),
             Transcriber = Transcriber?.DeepClone().AsObject(),
             Metadata = Metadata?.DeepClone().AsObject(),
-            ExtensionData = ExtensionData?.DeepClone().AsObject(),
+            ExtensionData = ExtensionData is null ? null : new(ExtensionData),
         };
         Internal.AssistantPayload.RemoveReadOnlyFields(definition.ExtensionData);
         return definition;

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace VapiSync.Client;
@@ -25,7 +25,7 @@ public sealed class VoiceConfig
     /// <summary>Gets or sets every other voice setting, kept and sent on as it was read.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <summary>Creates a deep copy of this voice, settings included.</summary>
     /// <returns>A copy that shares no state with this instance.</returns>
@@ -33,7 +33,7 @@ public sealed class VoiceConfig
     {
         Provider = Provider,
         VoiceId = VoiceId,
-        ExtensionData = ExtensionData?.DeepClone().AsObject(),
+        ExtensionData = ExtensionData is null ? null : new(ExtensionData),
     };
 
     /// <summary>Returns <c>provider/voiceId</c>.</summary>

@@ -17,7 +17,7 @@ internal static class AssistantPayload
         "id", "orgId", "createdAt", "updatedAt", "latestVersion", "isDeleted", "analyticsMetadata", "isServerUrlSecretSet",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static void RemoveReadOnlyFields(JsonObject? extensionData)
+    public static void RemoveReadOnlyFields(Dictionary<string, JsonElement>? extensionData)
     {
         if (extensionData is null)
         {

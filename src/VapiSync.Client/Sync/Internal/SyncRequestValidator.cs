@@ -15,6 +15,8 @@ internal static class SyncRequestValidator
     public static void Validate(AssistantSyncRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.OrganizationId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.AgentKey);
         ValidateIds(request.OrganizationId, request.AgentKey);
         ArgumentNullException.ThrowIfNull(request.Assistant, "request.Assistant");
 

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace VapiSync.Client.Voices.Internal;
@@ -83,21 +83,21 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
                 || (VoiceSchemas.PortableSettings.Contains(name) && schema?.Accepts(name) == true && InRange(name, value, schema));
             if (keep)
             {
-                (result.ExtensionData ??= [])[name] = value?.DeepClone();
+                (result.ExtensionData ??= [])[name] = value;
             }
         }
 
         return result;
     }
 
-    private static bool InRange(string name, JsonNode? value, VoiceSchemas.ProviderSchema schema)
+    private static bool InRange(string name, JsonElement value, VoiceSchemas.ProviderSchema schema)
     {
         if (name != "speed")
         {
             return true;
         }
 
-        return value is JsonValue number && number.TryGetValue<double>(out var speed)
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var speed)
             && (schema.SpeedRange is not { } range || (speed >= range.Min && speed <= range.Max));
     }
 
@@ -129,5 +129,23 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
     private static bool SameVoice(VoiceConfig a, VoiceConfig b) =>
         string.Equals(a.Provider, b.Provider, StringComparison.Ordinal)
         && string.Equals(a.VoiceId, b.VoiceId, StringComparison.Ordinal)
-        && JsonNode.DeepEquals(a.ExtensionData ?? [], b.ExtensionData ?? []);
+        && SameSettings(a.ExtensionData, b.ExtensionData);
+
+    private static bool SameSettings(Dictionary<string, JsonElement>? a, Dictionary<string, JsonElement>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in a ?? [])
+        {
+            if (!b!.TryGetValue(name, out var other) || !JsonElement.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace VapiSync.Client.Testing.Internal;
+
+/// <summary>Assistants per account, as Vapi keeps them: server-assigned ids and timestamps, PATCH merging top-level fields.</summary>
+internal sealed class FakeVapiStore(TimeProvider time)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Dictionary<string, Stored>> _accounts = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public JsonObject Create(string accountId, JsonObject body)
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            var assistant = new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString(),
+                ["orgId"] = accountId,
+            };
+            foreach (var (name, value) in body)
+            {
+                assistant[name] = value?.DeepClone();
+            }
+
+            assistant["createdAt"] = now;
+            assistant["updatedAt"] = now;
+            Account(accountId)[assistant["id"]!.GetValue<string>()] = new Stored(assistant, ++_sequence);
+            return (JsonObject)assistant.DeepClone();
+        }
+    }
+
+    public JsonObject? Get(string accountId, string id)
+    {
+        lock (_gate)
+        {
+            return Account(accountId).TryGetValue(id, out var stored) ? (JsonObject)stored.Assistant.DeepClone() : null;
+        }
+    }
+
+    public JsonObject? Update(string accountId, string id, JsonObject body)
+    {
+        lock (_gate)
+        {
+            if (!Account(accountId).TryGetValue(id, out var stored))
+            {
+                return null;
+            }
+
+            foreach (var (name, value) in body)
+            {
+                stored.Assistant[name] = value?.DeepClone();
+            }
+
+            stored.Assistant["updatedAt"] = Now();
+            return (JsonObject)stored.Assistant.DeepClone();
+        }
+    }
+
+    public (JsonObject? Deleted, bool Pinned) Delete(string accountId, string id)
+    {
+        lock (_gate)
+        {
+            var account = Account(accountId);
+            if (!account.TryGetValue(id, out var stored))
+            {
+                return (null, false);
+            }
+
+            if (stored.Pinned)
+            {
+                return (null, true);
+            }
+
+            account.Remove(id);
+            return ((JsonObject)stored.Assistant.DeepClone(), false);
+        }
+    }
+
+    public bool Pin(string accountId, string id)
+    {
+        lock (_gate)
+        {
+            if (!Account(accountId).TryGetValue(id, out var stored))
+            {
+                return false;
+            }
+
+            stored.Pinned = true;
+            return true;
+        }
+    }
+
+    public bool Mutate(string accountId, string id, Action<JsonObject> change)
+    {
+        lock (_gate)
+        {
+            if (!Account(accountId).TryGetValue(id, out var stored))
+            {
+                return false;
+            }
+
+            change(stored.Assistant);
+            return true;
+        }
+    }
+
+    /// <summary>Newest first (Vapi's likely order), ties broken by creation order.</summary>
+    public List<JsonObject> List(string accountId, Func<JsonObject, bool> filter, int limit)
+    {
+        lock (_gate)
+        {
+            return Account(accountId).Values
+                .Where(s => filter(s.Assistant))
+                .OrderByDescending(s => CreatedAt(s.Assistant)).ThenByDescending(s => s.Sequence)
+                .Take(limit)
+                .Select(s => (JsonObject)s.Assistant.DeepClone())
+                .ToList();
+        }
+    }
+
+    public List<JsonObject> All(string accountId)
+    {
+        lock (_gate)
+        {
+            return Account(accountId).Values.OrderBy(s => s.Sequence).Select(s => (JsonObject)s.Assistant.DeepClone()).ToList();
+        }
+    }
+
+    public static DateTimeOffset CreatedAt(JsonObject assistant) => Timestamp(assistant, "createdAt");
+
+    public static DateTimeOffset Timestamp(JsonObject assistant, string field) =>
+        DateTimeOffset.Parse(assistant[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    private string Now()
+    {
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero)
+            .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private Dictionary<string, Stored> Account(string accountId)
+    {
+        if (!_accounts.TryGetValue(accountId, out var account))
+        {
+            _accounts[accountId] = account = new Dictionary<string, Stored>(StringComparer.Ordinal);
+        }
+
+        return account;
+    }
+
+    private sealed class Stored(JsonObject assistant, long sequence)
+    {
+        public JsonObject Assistant { get; } = assistant;
+
+        public long Sequence { get; } = sequence;
+
+        public bool Pinned { get; set; }
+    }
+}
