@@ -69,8 +69,7 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
         await crashing.Store.MigrateAsync();
         var holder = await crashing.Store.AcquireAsync("org-1", "agent");
         var waiter = other.Store.AcquireAsync("org-1", "agent", Deadline(30)).AsTask();
-        await Task.Delay(200);
-        Assert.False(waiter.IsCompleted);
+        await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitAsync(TimeSpan.FromMilliseconds(200)));
 
         // The holder's process "crashes": its session is killed, PostgreSQL releases the lock with it.
         var key = PostgreSqlStateStore.LockKey("org-1", "agent");

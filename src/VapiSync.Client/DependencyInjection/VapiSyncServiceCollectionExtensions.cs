@@ -79,6 +79,10 @@ public static class VapiSyncServiceCollectionExtensions
 
         var httpClient = AddHttpClient(services);
         var pipeline = httpClient.AddStandardResilienceHandler();
+
+        // Added after the resilience handler, so it runs inside it: once per attempt.
+        services.TryAddSingleton<RetryAfterPauses>();
+        httpClient.AddHttpMessageHandler(sp => new RetryAfterGate(sp.GetRequiredService<RetryAfterPauses>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
             .PostConfigure<VapiCircuitBreaker>((options, breaker) => VapiResilienceSetup.Enforce(options, breaker));
 

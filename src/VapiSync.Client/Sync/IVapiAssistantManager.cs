@@ -16,6 +16,17 @@ public interface IVapiAssistantManager
     /// <exception cref="Http.VapiApiException">Vapi failed; the state is unchanged and the next sync resolves it.</exception>
     Task<AssistantSyncResult> EnsureAssistantAsync(AssistantSyncRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Syncs many agents with bounded parallelism. Each request gets its own result; one failure does not stop the rest.
+    /// When Vapi answers 429 with <c>Retry-After</c>, every request to that account waits, not just the one refused.
+    /// </summary>
+    /// <param name="requests">The agents to sync.</param>
+    /// <param name="options">Parallelism; defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels every sync not yet finished.</param>
+    /// <returns>One result per request, in the order of <paramref name="requests"/>.</returns>
+    Task<IReadOnlyList<AssistantSyncItemResult>> EnsureAssistantsAsync(
+        IEnumerable<AssistantSyncRequest> requests, BulkSyncOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the agent's assistant at Vapi and forgets it.</summary>
     /// <param name="organizationId">The host's organization id.</param>
     /// <param name="agentKey">The host's agent key.</param>

@@ -243,6 +243,37 @@ public sealed class VapiAssistantManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Ensure_PostRateLimited_WaitsRetryAfterThenPostsAgainWithoutListing()
+    {
+        var id = Guid.NewGuid().ToString();
+        Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
+            .Returns(
+                _ => Task.FromException<VapiAssistant>(new VapiApiException(System.Net.HttpStatusCode.TooManyRequests, ["slow down"]) { RetryAfter = TimeSpan.FromSeconds(5) }),
+                _ => Task.FromResult(SyncHarness.Assistant(id)));
+
+        var sync = _h.Manager.EnsureAssistantAsync(SyncHarness.Request());
+        await WaitUntil(() => Client.ReceivedCalls().Count(c => c.GetMethodInfo().Name == nameof(IVapiClient.CreateAssistantAsync)) == 1);
+        _h.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(sync.IsCompleted);
+        _h.Time.Advance(TimeSpan.FromSeconds(1));
+        var result = await sync.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(id, result.AssistantId);
+        _ = Client.Received(1).ListAssistantsAsync(Arg.Any<VapiCredential>(), Arg.Any<CancellationToken>());
+        await Client.Received(2).CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>());
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Yield();
+            timeout.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    [Fact]
     public async Task Ensure_CircuitOpen_DoesNotListOrRetry()
     {
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())

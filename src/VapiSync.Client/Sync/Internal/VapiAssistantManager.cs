@@ -96,6 +96,31 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
         }
     }
 
+    public async Task<IReadOnlyList<AssistantSyncItemResult>> EnsureAssistantsAsync(
+        IEnumerable<AssistantSyncRequest> requests, BulkSyncOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var items = requests.ToArray();
+        var results = new AssistantSyncItemResult[items.Length];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Clamp(options?.MaxDegreeOfParallelism ?? 8, 1, 256),
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), parallel, async (i, ct) =>
+        {
+            try
+            {
+                results[i] = new AssistantSyncItemResult { Request = items[i], Result = await EnsureAssistantAsync(items[i], ct).ConfigureAwait(false) };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                results[i] = new AssistantSyncItemResult { Request = items[i], Error = ex };
+            }
+        }).ConfigureAwait(false);
+        return results;
+    }
+
     public async Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
     {
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
@@ -187,6 +212,13 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
                 _index.MarkUncertain(context.Credential, context.Desired.SyncKey);
                 throw;
             }
+            catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.TooManyRequests && attempt < maxAttempts)
+            {
+                // Refused, so certainly not created: POST again once the account's pause is over.
+                var wait = ex.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? Min(retryAfter, MaxRateLimitWait) : TimeSpan.FromSeconds(1);
+                Log.CreateRateLimited(_logger, context.Request.OrganizationId, context.Request.AgentKey, wait, attempt);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
             catch (VapiApiException ex) when (MayHaveCreated(ex))
             {
                 Log.CreateOutcomeUnknown(_logger, context.Request.OrganizationId, context.Request.AgentKey, (int)ex.StatusCode, ex.ErrorCode, attempt);
@@ -206,6 +238,10 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
             }
         }
     }
+
+    private static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(60);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// An open circuit means nothing was sent; 4xx other than 408 means Vapi refused. Everything else may have created,
