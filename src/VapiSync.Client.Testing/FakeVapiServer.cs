@@ -162,19 +162,29 @@ public sealed class FakeVapiServer : IAsyncDisposable
         }
         finally
         {
-            var recorded = new RecordedRequest(
-                request.Method,
-                path,
-                request.QueryString.Value ?? string.Empty,
-                key is null ? null : VapiCredential.ComputeFingerprint(key),
-                _options.RecordBodies && body.Length > 0 ? body : null,
-                status,
-                fault?.ToString(),
-                _options.TimeProvider.GetUtcNow());
-            lock (_requests)
-            {
-                _requests.Add(recorded);
-            }
+            Record(context, path, body, key, status, fault);
+        }
+    }
+
+    private void Record(HttpContext context, string path, string body, string? key, int status, Fault? fault)
+    {
+        if (!_options.RecordRequests)
+        {
+            return;
+        }
+
+        var recorded = new RecordedRequest(
+            context.Request.Method,
+            path,
+            context.Request.QueryString.Value ?? string.Empty,
+            key is null ? null : VapiCredential.ComputeFingerprint(key),
+            _options.RecordBodies && body.Length > 0 ? body : null,
+            status,
+            fault?.ToString(),
+            _options.TimeProvider.GetUtcNow());
+        lock (_requests)
+        {
+            _requests.Add(recorded);
         }
     }
 

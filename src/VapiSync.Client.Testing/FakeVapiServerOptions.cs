@@ -27,6 +27,10 @@ public sealed class FakeVapiServerOptions
     /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether requests are recorded in <see cref="FakeVapiServer.Requests"/> (off for long benchmark runs).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RecordRequests { get; set; } = true;
+
     /// <summary>Gets or sets a value indicating whether the request log keeps bodies.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool RecordBodies { get; set; } = true;
