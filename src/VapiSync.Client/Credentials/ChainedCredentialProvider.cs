@@ -59,22 +59,26 @@ public sealed class ChainedCredentialProvider : ICredentialProvider
     private async ValueTask<(VapiCredential? Credential, List<string> Attempts)> ResolveAsync(string organizationId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(organizationId);
-        var attempts = new List<string>(_providers.Length);
+        List<string>? attempts = null;
         var failures = 0;
         foreach (var provider in _providers)
         {
-            var name = ProviderName(provider);
             try
             {
                 var credential = await provider.GetCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
                 if (credential is not null)
                 {
-                    Log.CredentialResolved(_logger, organizationId, credential.Source, credential.Fingerprint, attempts.Count);
-                    _metrics?.RecordCredential(credential.Source, fellThrough: attempts.Count > 0, afterFailure: failures > 0);
-                    return (credential, attempts);
+                    var skipped = attempts?.Count ?? 0;
+                    if (_logger.IsEnabled(LogLevel.Debug))
+                    {
+                        Log.CredentialResolved(_logger, organizationId, credential.Source, credential.Fingerprint, skipped);
+                    }
+
+                    _metrics?.RecordCredential(credential.Source, fellThrough: skipped > 0, afterFailure: failures > 0);
+                    return (credential, attempts ?? []);
                 }
 
-                attempts.Add($"{name} (no key)");
+                (attempts ??= []).Add($"{ProviderName(provider)} (no key)");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -84,15 +88,17 @@ public sealed class ChainedCredentialProvider : ICredentialProvider
             {
                 // The exception's message may quote a connection string or the key store's contents: only its type is kept.
                 failures++;
-                attempts.Add($"{name} (failed: {ex.GetType().Name})");
+                var name = ProviderName(provider);
+                (attempts ??= []).Add($"{name} (failed: {ex.GetType().Name})");
                 Log.CredentialProviderFailed(_logger, ex, name, organizationId);
             }
         }
 
         _metrics?.RecordCredential("none", fellThrough: true, afterFailure: failures > 0);
-        return (null, attempts);
+        return (null, attempts ?? []);
     }
 
+    // Computed only when needed: the name of a built-in provider may be built from options.
     private static string ProviderName(ICredentialProvider provider) =>
         provider is INamedCredentialProvider named ? named.Name : provider.GetType().Name;
 }

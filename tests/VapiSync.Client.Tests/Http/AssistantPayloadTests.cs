@@ -78,7 +78,7 @@ public sealed class AssistantPayloadTests
         var request = new AssistantSyncRequest("org-1", "agent-1", AssistantDefinition.FromJson(HostJson));
         var voice = harness.Get<IVoiceNormalizer>().Normalize(request.Assistant.Voice);
 
-        var body = DesiredAssistant.Build(request, voice, "vapiSyncKey").Body;
+        var body = JsonNode.Parse(DesiredAssistant.Build(request, voice, "vapiSyncKey").Body)!;
 
         Assert.Empty(Schema.Validate(body, dto));
         Assert.Equal("org-1/agent-1", body["metadata"]!["vapiSyncKey"]!.GetValue<string>());

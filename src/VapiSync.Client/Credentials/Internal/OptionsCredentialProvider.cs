@@ -11,16 +11,18 @@ internal sealed class OptionsCredentialProvider(IOptionsMonitor<VapiSyncOptions>
 
     public string Name => "VapiSyncOptions";
 
+    private readonly CredentialCache _cache = new();
+
     public ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default)
     {
         var current = options.CurrentValue;
         if (current.OrganizationApiKeys.TryGetValue(organizationId, out var key) && !string.IsNullOrWhiteSpace(key))
         {
-            return ValueTask.FromResult<VapiCredential?>(new VapiCredential(key, OrganizationSource));
+            return ValueTask.FromResult<VapiCredential?>(_cache.Get(key, OrganizationSource));
         }
 
         return ValueTask.FromResult(string.IsNullOrWhiteSpace(current.PlatformApiKey)
             ? null
-            : new VapiCredential(current.PlatformApiKey, PlatformSource));
+            : _cache.Get(current.PlatformApiKey, PlatformSource));
     }
 }

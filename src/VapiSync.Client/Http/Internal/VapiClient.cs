@@ -45,6 +45,28 @@ internal sealed class VapiClient : IVapiClient
         return await ReadAsync(response, VapiJsonContext.Default.VapiAssistant, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The sync's path: the body is already serialized, and only the id and creation time are read back.</summary>
+    internal async Task<CreatedAssistant> CreateAssistantAsync(VapiCredential credential, byte[] body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "assistant", VapiOperation.Create, credential, body, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
+        var created = await ReadAsync(response, VapiJsonContext.Default.CreatedAssistant, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
+        if (!AssistantIds.IsValid(created.Id))
+        {
+            throw new VapiApiException(response.StatusCode, ["Vapi created an assistant but its answer carries no valid id."], "malformed_response", VapiOperation.Create.Display());
+        }
+
+        return created;
+    }
+
+    /// <summary>The sync's path: the body is already serialized, and the answer is not needed beyond its status.</summary>
+    internal async Task UpdateAssistantAsync(VapiCredential credential, string assistantId, byte[] body, CancellationToken cancellationToken)
+    {
+        var path = AssistantPath(assistantId);
+        using var response = await SendAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.Update, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<VapiAssistant?> GetAssistantAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);

@@ -7,8 +7,20 @@ namespace VapiSync.Client.Http.Internal;
 /// <summary>Source-generated serialization for everything the library reads or writes (no reflection, trimming-safe).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AssistantDefinition))]
+[JsonSerializable(typeof(VoiceConfig))]
+[JsonSerializable(typeof(CreatedAssistant))]
 [JsonSerializable(typeof(VapiAssistant))]
 [JsonSerializable(typeof(List<VapiAssistant>))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonNode))]
 internal sealed partial class VapiJsonContext : JsonSerializerContext;
+
+/// <summary>The two fields a create needs back; reading only these skips materializing the whole assistant.</summary>
+internal sealed class CreatedAssistant
+{
+    [JsonPropertyName("id")]
+    public string Id { get; set; } = string.Empty;
+
+    [JsonPropertyName("createdAt")]
+    public DateTimeOffset CreatedAt { get; set; }
+}

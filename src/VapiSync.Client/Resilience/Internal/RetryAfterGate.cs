@@ -17,8 +17,8 @@ internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time)
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var account = Account(request);
-        if (PausedUntil.TryGetValue(account, out var until) && until - time.GetUtcNow() is { Ticks: > 0 } wait)
+        // The common case, no account paused, costs one emptiness check.
+        if (!PausedUntil.IsEmpty && PausedUntil.TryGetValue(Account(request), out var until) && until - time.GetUtcNow() is { Ticks: > 0 } wait)
         {
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
@@ -27,7 +27,7 @@ internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time)
         if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } delay && delay > TimeSpan.Zero)
         {
             var next = time.GetUtcNow() + (delay < MaxPause ? delay : MaxPause);
-            PausedUntil.AddOrUpdate(account, next, (_, current) => current > next ? current : next);
+            PausedUntil.AddOrUpdate(Account(request), next, (_, current) => current > next ? current : next);
         }
 
         return response;

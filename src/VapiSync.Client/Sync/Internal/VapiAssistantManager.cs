@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
 using VapiSync.Client.Diagnostics;
 using VapiSync.Client.Http;
+using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Voices;
 
 namespace VapiSync.Client.Sync.Internal;
@@ -179,7 +180,7 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
     {
         try
         {
-            await _client.UpdateAssistantAsync(context.Credential, assistantId, context.Desired.Definition, cancellationToken).ConfigureAwait(false);
+            await UpdateAsync(context, assistantId, cancellationToken).ConfigureAwait(false);
             return (assistantId, outcome);
         }
         catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -203,9 +204,9 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
         {
             try
             {
-                var created = await _client.CreateAssistantAsync(context.Credential, context.Desired.Definition, cancellationToken).ConfigureAwait(false);
-                _index.Record(context.Credential, context.Desired.SyncKey, created.Id, created.CreatedAt);
-                return created.Id;
+                var (id, createdAt) = await PostAsync(context, cancellationToken).ConfigureAwait(false);
+                _index.Record(context.Credential, context.Desired.SyncKey, id, createdAt);
+                return id;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -238,6 +239,23 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
             }
         }
     }
+
+    /// <summary>With the library's own client the pre-serialized body goes out as is; any other <see cref="IVapiClient"/> gets a definition.</summary>
+    private async Task<(string Id, DateTimeOffset CreatedAt)> PostAsync(SyncContext context, CancellationToken cancellationToken)
+    {
+        if (_client is VapiClient own)
+        {
+            var created = await own.CreateAssistantAsync(context.Credential, context.Desired.Body, cancellationToken).ConfigureAwait(false);
+            return (created.Id, created.CreatedAt);
+        }
+
+        var assistant = await _client.CreateAssistantAsync(context.Credential, context.Desired.Definition, cancellationToken).ConfigureAwait(false);
+        return (assistant.Id, assistant.CreatedAt);
+    }
+
+    private Task UpdateAsync(SyncContext context, string assistantId, CancellationToken cancellationToken) => _client is VapiClient own
+        ? own.UpdateAssistantAsync(context.Credential, assistantId, context.Desired.Body, cancellationToken)
+        : _client.UpdateAssistantAsync(context.Credential, assistantId, context.Desired.Definition, cancellationToken);
 
     private static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(60);
 
