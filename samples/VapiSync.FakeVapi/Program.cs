@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using VapiSync.Client.Testing;
 
 namespace VapiSync.FakeVapi;
@@ -31,17 +32,20 @@ internal static class FakeVapiProgram
         }
 
         await using var server = await FakeVapiServer.StartAsync(options);
+        var stopped = new TaskCompletionSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopped.TrySetResult();
+        }
+
         Console.WriteLine($"Fake Vapi listening on {server.BaseAddress}");
         Console.WriteLine($"API key: {options.DefaultApiKey}");
         Console.WriteLine($"Try: curl -H 'Authorization: Bearer {options.DefaultApiKey}' {server.BaseAddress}assistant");
         Console.WriteLine("Press Ctrl+C to stop.");
 
-        var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stopped.TrySetResult();
-        };
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         await stopped.Task;
         return 0;
     }

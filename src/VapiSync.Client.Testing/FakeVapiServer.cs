@@ -69,6 +69,10 @@ public sealed class FakeVapiServer : IAsyncDisposable
         options ??= new FakeVapiServerOptions();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+
+        // The fake lives inside someone else's process: it must not take over Ctrl+C / SIGTERM (the default console
+        // lifetime would, and a console app awaiting its own shutdown signal would then never see it).
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
         var app = builder.Build();
         var server = new FakeVapiServer(app, options);
         app.Run(server.HandleAsync);
@@ -418,4 +422,11 @@ public sealed class FakeVapiServer : IAsyncDisposable
         504 => "Gateway Timeout",
         _ => ((HttpStatusCode)status).ToString(),
     };
+
+    private sealed class PassiveLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
