@@ -23,7 +23,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
     [Fact]
     public async Task Ensure_NewAgent_CreatesWithSyncKeyInMetadataAndStoresState()
     {
-        var request = SyncHarness.Request() with { };
+        var request = SyncHarness.Request();
         request.Assistant.Metadata = new JsonObject { ["tenant"] = "acme" };
 
         var result = await _h.Manager.EnsureAssistantAsync(request);

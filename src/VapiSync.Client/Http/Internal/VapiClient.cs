@@ -228,21 +228,10 @@ internal sealed class VapiClient : IVapiClient
         var (messages, error) = VapiErrorBody.Parse(body);
         var exception = new VapiApiException(response.StatusCode, messages, error, operation.Display())
         {
-            RetryAfter = RetryAfter(response),
+            RetryAfter = RetryAfterHeader.Read(response, _time),
         };
         Log.VapiRequestFailed(_logger, operation.Display(), (int)response.StatusCode, exception.Message);
         throw exception;
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return header?.Date is { } date ? date - _time.GetUtcNow() : null;
     }
 
     private static async Task<T> ReadAsync<T>(

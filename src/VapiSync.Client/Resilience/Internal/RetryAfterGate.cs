@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using VapiSync.Client.Http.Internal;
 
 namespace VapiSync.Client.Resilience.Internal;
 
@@ -24,7 +25,7 @@ internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time)
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } delay && delay > TimeSpan.Zero)
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfterHeader.Read(response, time) is { } delay && delay > TimeSpan.Zero)
         {
             var next = time.GetUtcNow() + (delay < MaxPause ? delay : MaxPause);
             PausedUntil.AddOrUpdate(Account(request), next, (_, current) => current > next ? current : next);
@@ -32,9 +33,6 @@ internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time)
 
         return response;
     }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - time.GetUtcNow());
 
     private static string Account(HttpRequestMessage request) =>
         request.Headers.Authorization?.Parameter is { } key ? Credentials.VapiCredential.ComputeFingerprint(key) : string.Empty;

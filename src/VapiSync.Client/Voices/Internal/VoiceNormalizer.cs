@@ -8,7 +8,7 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
 {
     private readonly IOptionsMonitor<VapiSyncOptions> _options;
     private readonly IReadOnlyList<VoiceRule> _builderRules;
-    private (VapiSyncOptions Options, VoiceRule[] Rules)? _table;
+    private RuleTable? _table;
 
     public VoiceNormalizer(IOptionsMonitor<VapiSyncOptions> options, IOptions<VoiceRuleRegistrations> registrations)
     {
@@ -44,7 +44,8 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
 
     private VoiceRule[] RulesFor(VapiSyncOptions options)
     {
-        // Rebuilt only when the options instance changes (reload), not per call.
+        // Rebuilt only when the options instance changes (reload), not per call. One reference is read and written
+        // atomically, so a racing caller never pairs new options with old rules.
         if (_table is { } table && ReferenceEquals(table.Options, options))
         {
             return table.Rules;
@@ -53,7 +54,7 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
         var rules = _builderRules.Concat(options.VoiceRules)
             .Concat(options.IncludeBuiltInVoiceRules ? BuiltInVoiceRules.All : [])
             .ToArray();
-        _table = (options, rules);
+        _table = new RuleTable(options, rules);
         return rules;
     }
 
@@ -148,4 +149,6 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
 
         return true;
     }
+
+    private sealed record RuleTable(VapiSyncOptions Options, VoiceRule[] Rules);
 }
