@@ -14,4 +14,7 @@ public sealed record AssistantState(string AssistantId, string DefinitionHash, D
 
     /// <summary>Gets what the sync that wrote this state did, when known.</summary>
     public SyncOutcome? LastOutcome { get; init; }
+
+    /// <summary>Gets the agent's assistants left behind in accounts it no longer uses; empty when there are none.</summary>
+    public IReadOnlyList<OrphanedAssistant> Orphans { get; init; } = [];
 }
