@@ -1,0 +1,321 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace VapiSync.Client.Queue.Internal;
+
+/// <summary>
+/// Claims due items under a lease and applies them through <see cref="IVapiAssistantManager"/>, at most
+/// <see cref="SyncQueueOptions.MaxDegreeOfParallelism"/> at once. While the breaker is open it claims nothing; an item
+/// that meets a pause is released without using an attempt. On shutdown it stops claiming and lets in-flight items
+/// finish; when the host's shutdown timeout ends first, they are cancelled and released to the queue.
+/// </summary>
+internal sealed class SyncQueueDrainer(
+    ISyncQueueStore store,
+    IVapiAssistantManager manager,
+    IVapiAvailability availability,
+    SyncQueueSignal enqueued,
+    CompletionBroadcaster broadcaster,
+    IEnumerable<IVapiSyncQueueObserver> observers,
+    SyncQueueMetrics metrics,
+    IOptions<SyncQueueOptions> options,
+    TimeProvider time,
+    ILogger<SyncQueueDrainer> logger) : BackgroundService
+{
+    private readonly SyncQueueOptions _options = options.Value;
+    private readonly IVapiSyncQueueObserver[] _observers = [.. observers];
+    private readonly CancellationTokenSource _abort = new();
+    private readonly SyncQueueSignal _slotFreed = new();
+    private readonly HashSet<Task> _running = [];
+#pragma warning disable CA5394 // Jitter, not security.
+    private readonly Random _random = new();
+#pragma warning restore CA5394
+    private DateTimeOffset _nextStatistics;
+    private int _released;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host's shutdown timeout cancels in-flight syncs; they then release their items instead of finishing.
+        await using (cancellationToken.Register(_abort.Cancel).ConfigureAwait(false))
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ExecuteTask is { IsCompleted: false } execute)
+        {
+            // The releases are short store writes; bound the wait so a dead store cannot hold the host.
+            await execute.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Cancel();
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.DrainerEnabled)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await DrainOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+
+        Task[] running;
+        lock (_running)
+        {
+            running = [.. _running];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        SyncQueueLog.Stopped(logger, _released);
+    }
+
+    private async Task DrainOnceAsync(CancellationToken stoppingToken)
+    {
+        await RefreshStatisticsAsync(stoppingToken).ConfigureAwait(false);
+        var breakerWait = availability.GlobalWait();
+        if (breakerWait > TimeSpan.Zero)
+        {
+            // Claiming now would only use attempts on calls the breaker refuses.
+            await Task.Delay(breakerWait, time, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        enqueued.Reset();
+        _slotFreed.Reset();
+        var free = _options.MaxDegreeOfParallelism - RunningCount();
+        if (free <= 0)
+        {
+            await _slotFreed.WaitAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyList<SyncQueueWorkItem> claimed;
+        try
+        {
+            claimed = await store.ClaimAsync(free, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncQueueLog.StoreFailed(logger, ex, _options.PollInterval);
+            await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var item in claimed)
+        {
+            Start(item);
+        }
+
+        if (claimed.Count < free)
+        {
+            // Nothing more is due: sleep until this instance enqueues, a slot frees (its item may have a successor), or the poll.
+            await WaitAnyAsync(enqueued.WaitAsync(), _slotFreed.WaitAsync(), stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAnyAsync(Task first, Task second, CancellationToken stoppingToken)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(_options.PollInterval, time, poll.Token);
+        await Task.WhenAny(first, second, delay).ConfigureAwait(false);
+        await poll.CancelAsync().ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private int RunningCount()
+    {
+        lock (_running)
+        {
+            return _running.Count;
+        }
+    }
+
+    private void Start(SyncQueueWorkItem item)
+    {
+        var task = ProcessAsync(item);
+        lock (_running)
+        {
+            if (!task.IsCompleted)
+            {
+                _running.Add(task);
+            }
+        }
+
+        _ = task.ContinueWith(
+            t =>
+            {
+                lock (_running)
+                {
+                    _running.Remove(t);
+                }
+
+                _slotFreed.Set();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task ProcessAsync(SyncQueueWorkItem item)
+    {
+        await Task.Yield(); // the claim loop goes on while this item runs
+        var token = _abort.Token;
+        try
+        {
+            var pause = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
+            if (pause > TimeSpan.Zero)
+            {
+                await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, time.GetUtcNow() + pause, time.GetUtcNow())).ConfigureAwait(false);
+                return;
+            }
+
+            var completion = await ApplyAsync(item, token).ConfigureAwait(false);
+            await NotifyAsync(completion, token).ConfigureAwait(false);
+            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
+            if (entry is not null && item.PendingSince is { } since)
+            {
+                metrics.RecordLatency(completion.CompletedAt - since);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _released);
+            await SettleAsync(item, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await HandleFailureAsync(item, ex, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncQueueCompletion> ApplyAsync(SyncQueueWorkItem item, CancellationToken token)
+    {
+        if (item.Operation == SyncQueueOperation.Save)
+        {
+            var request = item.Request ?? throw new InvalidOperationException("A queued save carries no definition.");
+            var result = await manager.EnsureAssistantAsync(request, token).ConfigureAwait(false);
+            SyncQueueLog.Applied(logger, item.OrganizationId, item.AgentKey, item.Operation, item.Version, result.AssistantId, result.Outcome.ToString());
+            return Completion(item, SyncQueueState.Synced) with { AssistantId = result.AssistantId, Outcome = result.Outcome };
+        }
+
+        var deleted = await manager.DeleteAssistantAsync(item.OrganizationId, item.AgentKey, token).ConfigureAwait(false);
+        SyncQueueLog.Applied(logger, item.OrganizationId, item.AgentKey, item.Operation, item.Version, null, deleted ? "deleted" : "none to delete");
+        return Completion(item, SyncQueueState.Synced) with { Deleted = deleted };
+    }
+
+    private async Task HandleFailureAsync(SyncQueueWorkItem item, Exception exception, CancellationToken token)
+    {
+        var now = time.GetUtcNow();
+        var (kind, error) = SyncQueueFailure.Classify(exception, now);
+        var attempt = item.Attempts + 1;
+        if (kind == SyncQueueFailureKind.Deferred)
+        {
+            var wait = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
+            var retryAt = now + (wait > TimeSpan.Zero ? wait : _options.BreakerCheckInterval);
+            SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
+            await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
+        }
+        else if (kind == SyncQueueFailureKind.Transient && !(attempt >= _options.MaxAttempts))
+        {
+            var retryAt = now + SyncQueueFailure.Backoff(attempt, _options, _random);
+            SyncQueueLog.Failed(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, attempt, error.ErrorCode, retryAt);
+            await SettleAsync(item, "failed", s => s.FailAsync(item, error, retryAt, now)).ConfigureAwait(false);
+        }
+        else
+        {
+            var reason = kind == SyncQueueFailureKind.Transient
+                ? $"Gave up after {attempt} attempts; the last failed with {error.ErrorCode}: {error.Message}"
+                : SyncQueueFailure.ParkReason(exception, error);
+            SyncQueueLog.Parked(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, reason);
+            await NotifyAsync(Completion(item, SyncQueueState.Parked) with { Error = error }, token).ConfigureAwait(false);
+            await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the result back. The write runs even while shutting down: losing it would only repeat the work, but it is cheap.</summary>
+    private async Task<SyncQueueEntry?> SettleAsync(SyncQueueWorkItem item, string result, Func<ISyncQueueStore, ValueTask<SyncQueueEntry?>> write)
+    {
+        SyncQueueEntry? entry;
+        try
+        {
+            entry = await write(store).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The lease expires and another claim settles the item: nothing is lost, the work may be repeated.
+            SyncQueueLog.StoreFailed(logger, ex, _options.LeaseDuration);
+            return null;
+        }
+
+        if (entry is null)
+        {
+            SyncQueueLog.LeaseLost(logger, item.OrganizationId, item.AgentKey);
+            metrics.RecordCompletion("lease_lost");
+            return null;
+        }
+
+        metrics.RecordCompletion(result == "synced" && entry.Version != item.Version ? "superseded" : result);
+        return entry;
+    }
+
+    private async Task NotifyAsync(SyncQueueCompletion completion, CancellationToken token)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.OnCompletedAsync(completion, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                SyncQueueLog.ObserverFailed(logger, ex, completion.OrganizationId, completion.AgentKey);
+            }
+        }
+
+        broadcaster.Publish(completion);
+    }
+
+    private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
+    {
+        OrganizationId = item.OrganizationId,
+        AgentKey = item.AgentKey,
+        Operation = item.Operation,
+        Version = item.Version,
+        State = state,
+        CompletedAt = time.GetUtcNow(),
+    };
+
+    private async Task RefreshStatisticsAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextStatistics)
+        {
+            return;
+        }
+
+        _nextStatistics = now + _options.StatisticsInterval;
+        try
+        {
+            metrics.Update(await store.GetStatisticsAsync(now, stoppingToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncQueueLog.StoreFailed(logger, ex, _options.StatisticsInterval);
+        }
+    }
+}

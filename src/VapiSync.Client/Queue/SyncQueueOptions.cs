@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VapiSync.Client.Queue;
+
+/// <summary>Settings of the sync queue and its drainer, validated at start-up.</summary>
+public sealed class SyncQueueOptions
+{
+    /// <summary>Gets or sets a value indicating whether this instance drains the queue. Turn it off on instances that only enqueue (for example a web tier when workers drain).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool DrainerEnabled { get; set; } = true;
+
+    /// <summary>Gets or sets how many items this instance applies at once.</summary>
+    /// <value>The default value is 8.</value>
+    [Range(1, 256)]
+    public int MaxDegreeOfParallelism { get; set; } = 8;
+
+    /// <summary>Gets or sets how often the drainer looks for due items when nothing woke it (an enqueue on this instance wakes it at once; items enqueued by other instances or due after a backoff are found by polling).</summary>
+    /// <value>The default value is one second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how long a claim holds: when an instance dies mid-drain, its items return to the queue after this long. Must exceed the longest sync (the resilience pipeline's total timeout).</summary>
+    /// <value>The default value is five minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the backoff after an item's first transient failure; it doubles with every further attempt, with jitter, up to <see cref="MaxBackoff"/>.</summary>
+    /// <value>The default value is two seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the longest backoff between two attempts of an item.</summary>
+    /// <value>The default value is five minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets after how many transient failures an item is parked, or <see langword="null"/> to retry it until it succeeds (an outage must not lose saves).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [Range(1, int.MaxValue)]
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Gets or sets how often the drainer checks whether the circuit breaker closed again while it waits on it (no attempt is used while it is open).</summary>
+    /// <value>The default value is one second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan BreakerCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the age of the oldest waiting save above which the queue's health check reports Degraded.</summary>
+    /// <value>The default value is five minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "30.00:00:00")]
+    public TimeSpan DegradedAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how often the drainer refreshes the depth and oldest-age gauges from the store.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan StatisticsInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how many completions a slow <see cref="IVapiSyncQueue.ReadCompletionsAsync"/> reader may fall behind before it loses the oldest.</summary>
+    /// <value>The default value is 1024.</value>
+    [Range(1, 1_000_000)]
+    public int CompletionBufferSize { get; set; } = 1024;
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using VapiSync.Client;
+using VapiSync.Client.Queue;
+using VapiSync.Client.Queue.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the durable sync queue (<see cref="IVapiSyncQueue"/>) and its hosted drainer.</summary>
+public static class VapiSyncQueueBuilderExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IVapiSyncQueue"/>, an in-memory store (replace it with <see cref="UseSyncQueueStore{TStore}"/>
+    /// or the PostgreSQL one for durability) and a hosted drainer that applies queued saves through
+    /// <see cref="IVapiAssistantManager"/>. The drainer runs in a generic or web host.
+    /// </summary>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <param name="configure">Changes the queue's settings.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder AddSyncQueue(this IVapiSyncBuilder builder, Action<SyncQueueOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<SyncQueueOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncQueueOptions>, SyncQueueOptionsValidator>());
+        services.TryAddSingleton<ISyncQueueStore, InMemorySyncQueueStore>();
+        services.TryAddSingleton<SyncQueueMetrics>();
+        services.TryAddSingleton<SyncQueueSignal>();
+        services.TryAddSingleton<CompletionBroadcaster>();
+        services.TryAddSingleton<IVapiAvailability, VapiAvailability>();
+        services.TryAddSingleton<VapiSyncQueue>();
+        services.TryAddSingleton<IVapiSyncQueue>(sp => sp.GetRequiredService<VapiSyncQueue>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncQueueDrainer>());
+        return builder;
+    }
+
+    /// <summary>Replaces the queue's in-memory store (for example with a shared, durable one). Registered as a singleton.</summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder UseSyncQueueStore<TStore>(this IVapiSyncBuilder builder)
+        where TStore : class, ISyncQueueStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TStore>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISyncQueueStore>(sp => sp.GetRequiredService<TStore>()));
+        return builder;
+    }
+
+    /// <summary>Adds an observer told when a queued item is applied or parked (to store the assistant id). Registered as a singleton; several may be added.</summary>
+    /// <typeparam name="TObserver">The observer type.</typeparam>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder AddSyncQueueObserver<TObserver>(this IVapiSyncBuilder builder)
+        where TObserver : class, IVapiSyncQueueObserver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TObserver>();
+        builder.Services.AddSingleton<IVapiSyncQueueObserver>(sp => sp.GetRequiredService<TObserver>());
+        return builder;
+    }
+}
