@@ -30,9 +30,6 @@ public sealed record FleetAuditReport
     /// <summary>Gets a value indicating whether orphans were looked for (see <see cref="FleetAuditRequest.OrphanSource"/>).</summary>
     public required bool OrphansChecked { get; init; }
 
-    /// <summary>Gets how many requests the audit sent (the listing walk).</summary>
-    public int RequestCount { get; init; }
-
     /// <summary>Gets the findings, ordered by kind, then assistant id. One assistant can have several.</summary>
     public IReadOnlyList<FleetFinding> Findings { get; init; } = [];
 

@@ -16,6 +16,6 @@ public enum FleetRepairKinds
     /// <summary>Delete orphaned assistants. Never implied: ask for it explicitly.</summary>
     Orphans = 4,
 
-    /// <summary>Re-apply the definition of drifted agents (through <see cref="IVapiAssistantManager"/> with <see cref="AssistantSyncRequest.Force"/>).</summary>
+    /// <summary>Re-apply the definition of drifted agents (<see cref="FleetRepairOperation.Reapply"/>).</summary>
     Drift = 8,
 }

@@ -12,6 +12,9 @@ public enum FleetRepairOperation
     /// <summary><c>DELETE /assistant/{id}</c>.</summary>
     Delete,
 
-    /// <summary>The agent's definition re-applied through <see cref="IVapiAssistantManager"/> with <see cref="AssistantSyncRequest.Force"/> (a PATCH).</summary>
+    /// <summary>
+    /// <c>PATCH /assistant/{id}</c> with the agent's whole definition, prepared exactly as a sync prepares it (normalized
+    /// voice, sync key in metadata). The assistant id is the one audited, so the state store stays valid as it is.
+    /// </summary>
     Reapply,
 }

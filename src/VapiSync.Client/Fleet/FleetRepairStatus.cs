@@ -17,7 +17,4 @@ public enum FleetRepairStatus
 
     /// <summary>Vapi refused or failed; see <see cref="FleetRepairAction.Error"/>. The next repair tries again.</summary>
     Failed,
-
-    /// <summary>Not attempted: the repair was cancelled first. The next repair does it.</summary>
-    Cancelled,
 }

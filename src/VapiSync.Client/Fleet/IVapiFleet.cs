@@ -28,7 +28,7 @@ public interface IVapiFleet
     /// </summary>
     /// <param name="request">The audit to run, which kinds to fix, and whether to write.</param>
     /// <param name="progress">Receives progress while auditing and repairing; optional.</param>
-    /// <param name="cancellationToken">Cancels the repair; writes already made stay made, and the next run resumes.</param>
+    /// <param name="cancellationToken">Cancels the repair (<see cref="OperationCanceledException"/>); writes already made stay made, and the next run resumes.</param>
     /// <returns>The audit the repair was based on and one action per fix, with its status.</returns>
     /// <exception cref="ArgumentException">The request is invalid (checked before any I/O).</exception>
     /// <exception cref="Credentials.VapiCredentialNotFoundException">No credential provider had a key for the organization.</exception>
