@@ -12,7 +12,22 @@ namespace VapiSync.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly Option<Uri?> BaseUrl = new("--base-url") { Description = "Vapi's API (default https://api.vapi.ai).", Recursive = true };
+    private static readonly Option<Uri?> BaseUrl = new("--base-url")
+    {
+        Description = "Vapi's API (default https://api.vapi.ai).",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                return uri;
+            }
+
+            result.AddError($"--base-url '{text}' is not an absolute http(s) URL.");
+            return null;
+        },
+    };
 
     private static readonly Option<string> KeyEnv = new("--key-env")
     {
