@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using VapiSync.Client.Fleet;
 using VapiSync.Client.Testing;
@@ -164,18 +163,7 @@ public sealed class FleetAuditTests
     public async Task AuditAsync_TenThousandAssistants_ListsInAtMostElevenRequests()
     {
         await using var host = await IntegrationHost.StartAsync();
-        var epoch = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        for (var i = 0; i < 10_000; i++)
-        {
-            var id = host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject
-            {
-                ["name"] = $"Agent {i}",
-                ["voice"] = new JsonObject { ["provider"] = i % 10 == 0 ? "playht" : "azure", ["voiceId"] = "en-US-AriaNeural" },
-                ["metadata"] = new JsonObject { ["vapiSyncKey"] = $"{Organization}/agent-{i}" },
-            });
-            var createdAt = epoch.AddSeconds(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            host.Server.ModifyAssistant(IntegrationHost.PlatformAccount, id, a => a["createdAt"] = createdAt);
-        }
+        MessyAccount.SeedMany(host.Server, IntegrationHost.PlatformAccount, Organization, 10_000, legacyVoiceEvery: 10);
 
         var report = await host.Fleet().AuditAsync(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, cancellationToken: IntegrationHost.Deadline(60));
 
