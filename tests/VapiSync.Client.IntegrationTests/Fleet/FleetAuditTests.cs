@@ -162,7 +162,13 @@ public sealed class FleetAuditTests
     [Fact]
     public async Task AuditAsync_TenThousandAssistants_ListsInAtMostElevenRequests()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        // Generous attempt timeouts: a retried page (a slow, loaded test machine) would count as an extra request.
+        await using var host = await IntegrationHost.StartAsync(build: b => b.ConfigureResilience(o =>
+        {
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(120);
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120);
+        }));
         MessyAccount.SeedMany(host.Server, IntegrationHost.PlatformAccount, Organization, 10_000, legacyVoiceEvery: 10);
 
         var report = await host.Fleet().AuditAsync(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, cancellationToken: IntegrationHost.Deadline(60));
@@ -170,6 +176,6 @@ public sealed class FleetAuditTests
         Assert.Equal(10_000, report.AssistantCount);
         Assert.Equal(1_000, report.Count(FleetFindingKind.LegacyVoice));
         Assert.InRange(host.Server.Requests.Count, 10, 11);
-        Assert.All(host.Server.Requests, r => Assert.Equal(("GET", "/assistant"), (r.Method, r.Path)));
+        Assert.All(host.Server.Requests, r => Assert.Equal(("GET", "/assistant", 200), (r.Method, r.Path, r.StatusCode)));
     }
 }
