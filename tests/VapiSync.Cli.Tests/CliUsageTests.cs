@@ -12,6 +12,15 @@ public sealed class CliUsageTests
     }
 
     [Fact]
+    public async Task BadBaseUrl_ExitsTwo()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("audit", "--base-url", "not a url");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("is not an absolute http(s) URL", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Repair_NoKindChosen_ExitsTwo()
     {
         var (exitCode, output) = await CliRunner.RunAsync("repair", "--demo");
