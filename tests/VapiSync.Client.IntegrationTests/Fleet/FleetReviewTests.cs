@@ -79,4 +79,29 @@ public sealed class FleetReviewTests
             cancellationToken: IntegrationHost.Deadline());
         Assert.Empty(again.Actions);
     }
+    [Fact]
+    public async Task SyncAndAudit_ManyDuplicatesTiedOnCreatedAt_PickTheSameWinner()
+    {
+        // A sync adopting one assistant while the fleet keeps another means the fleet deletes what the state points to.
+        await using var host = await IntegrationHost.StartAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var id = host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject
+            {
+                ["name"] = "Tie " + i,
+                ["metadata"] = new JsonObject { ["vapiSyncKey"] = Organization + "/tie" },
+            });
+            host.Server.ModifyAssistant(IntegrationHost.PlatformAccount, id, a => a["createdAt"] = "2025-06-02T09:00:00.000Z");
+            ids.Add(id);
+        }
+
+        var audit = await host.Fleet().AuditAsync(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, cancellationToken: IntegrationHost.Deadline());
+        var synced = await host.Manager.EnsureAssistantAsync(
+            new AssistantSyncRequest(Organization, "tie", new AssistantDefinition { Name = "Tie" }), IntegrationHost.Deadline());
+
+        var kept = audit.Findings.Select(f => f.KeptAssistantId).Distinct().Single();
+        Assert.Equal(ids.Order(StringComparer.Ordinal).First(), kept);
+        Assert.Equal(kept, synced.AssistantId);
+    }
 }
