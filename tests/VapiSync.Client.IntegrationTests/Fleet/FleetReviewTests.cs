@@ -52,17 +52,7 @@ public sealed class FleetReviewTests
     public async Task RepairAsync_TiedCreatedAtAndStatePointingAtADeletedAssistant_KeepsTheSmallestIdOnly()
     {
         await using var host = await IntegrationHost.StartAsync();
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var id = host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject
-            {
-                ["name"] = "Tie " + i,
-                ["metadata"] = new JsonObject { ["vapiSyncKey"] = Organization + "/tie" },
-            });
-            host.Server.ModifyAssistant(IntegrationHost.PlatformAccount, id, a => a["createdAt"] = "2025-06-02T09:00:00.000Z");
-            ids.Add(id);
-        }
+        var ids = SeedTied(host, 3);
 
         await host.Services.GetRequiredService<IAssistantStateStore>().SetAsync(
             Organization, "tie", new AssistantState("00000000-0000-4000-8000-000000000000", "hash", DateTimeOffset.UtcNow));
@@ -84,8 +74,22 @@ public sealed class FleetReviewTests
     {
         // A sync adopting one assistant while the fleet keeps another means the fleet deletes what the state points to.
         await using var host = await IntegrationHost.StartAsync();
+        var ids = SeedTied(host, 40);
+
+        var audit = await host.Fleet().AuditAsync(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, cancellationToken: IntegrationHost.Deadline());
+        var synced = await host.Manager.EnsureAssistantAsync(
+            new AssistantSyncRequest(Organization, "tie", new AssistantDefinition { Name = "Tie" }), IntegrationHost.Deadline());
+
+        var kept = audit.Findings.Select(f => f.KeptAssistantId).Distinct().Single();
+        Assert.Equal(ids.Order(StringComparer.Ordinal).First(), kept);
+        Assert.Equal(kept, synced.AssistantId);
+    }
+
+    /// <summary>Assistants of agent "tie" all created in the same millisecond.</summary>
+    private static List<string> SeedTied(IntegrationHost host, int count)
+    {
         var ids = new List<string>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < count; i++)
         {
             var id = host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject
             {
@@ -96,12 +100,6 @@ public sealed class FleetReviewTests
             ids.Add(id);
         }
 
-        var audit = await host.Fleet().AuditAsync(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, cancellationToken: IntegrationHost.Deadline());
-        var synced = await host.Manager.EnsureAssistantAsync(
-            new AssistantSyncRequest(Organization, "tie", new AssistantDefinition { Name = "Tie" }), IntegrationHost.Deadline());
-
-        var kept = audit.Findings.Select(f => f.KeptAssistantId).Distinct().Single();
-        Assert.Equal(ids.Order(StringComparer.Ordinal).First(), kept);
-        Assert.Equal(kept, synced.AssistantId);
+        return ids;
     }
 }
