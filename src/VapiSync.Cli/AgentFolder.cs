@@ -28,8 +28,15 @@ internal static class AgentFolder
             {
                 throw new UsageException($"{Path.GetFileName(file)} is not an assistant definition: {ex.Message}", ex);
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{Path.GetFileName(file)} cannot be read: {ex.Message}", ex);
+            }
         }
 
-        return agents;
+        // The folder lists the live agents: an empty one (a typo, YAML files) would make every managed assistant an orphan.
+        return agents.Count > 0
+            ? agents
+            : throw new UsageException($"The agent folder '{path}' holds no agent (*.json) files.");
     }
 }

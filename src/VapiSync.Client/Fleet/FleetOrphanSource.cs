@@ -5,7 +5,8 @@ public enum FleetOrphanSource
 {
     /// <summary>
     /// <see cref="FleetAuditRequest.LiveAgentKeys"/> when given; otherwise the state store's listing
-    /// (<see cref="IAssistantStateStore.ListAsync"/>); when the store cannot list, orphans are not checked.
+    /// (<see cref="IAssistantStateStore.ListAsync"/>); when the store cannot list, or lists nothing (a fresh in-memory
+    /// store knows no agent, which says nothing about which agents are gone), orphans are not checked.
     /// Agents in <see cref="FleetAuditRequest.Agents"/> always count as live.
     /// </summary>
     Auto,

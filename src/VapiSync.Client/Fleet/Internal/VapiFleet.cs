@@ -121,7 +121,16 @@ internal sealed class VapiFleet : IVapiFleet
         foreach (var agent in request.Agents)
         {
             var syncRequest = new AssistantSyncRequest(request.OrganizationId, agent.AgentKey, agent.Definition);
-            SyncRequestValidator.Validate(syncRequest);
+            try
+            {
+                SyncRequestValidator.Validate(syncRequest);
+            }
+            catch (VapiValidationException ex)
+            {
+                // One of many agents is bad: say which, or the host (and the CLI's user) has to guess.
+                throw new VapiValidationException([.. ex.Errors.Select(e => $"Agent '{agent.AgentKey}': {e}")]);
+            }
+
             desired[agent.AgentKey] = DesiredAssistant.Build(syncRequest, _normalizer.Normalize(agent.Definition.Voice), syncKeyMetadataName);
         }
 
@@ -163,7 +172,10 @@ internal sealed class VapiFleet : IVapiFleet
         var listed = await TryListStatesAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
         if (listed is not null)
         {
-            return new StateSnapshot(listed.Keys.ToHashSet(StringComparer.Ordinal), listed);
+            // Auto: an empty store (a fresh in-memory one, or a host that keeps no state) says nothing about which
+            // agents are gone; taking it at its word would call every managed assistant an orphan.
+            var saysWhichAreLive = listed.Count > 0 || request.OrphanSource == FleetOrphanSource.StateStore;
+            return new StateSnapshot(saysWhichAreLive ? listed.Keys.ToHashSet(StringComparer.Ordinal) : null, listed);
         }
 
         Log.StateStoreCannotList(_logger, request.OrganizationId, "finding duplicate winners");

@@ -126,7 +126,8 @@ internal sealed class AssistantIndex
 
         foreach (var ids in map.Values)
         {
-            ids.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+            // Oldest, then the smallest id: the fleet audit keeps the same one, so it never deletes what a sync adopted.
+            ids.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
         }
 
         lock (account)
