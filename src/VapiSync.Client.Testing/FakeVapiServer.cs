@@ -272,7 +272,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
 
     private (int, JsonNode?, TimeSpan?) Create(string account, string body)
     {
-        if (!TryParseBody(body, out var json, out var error))
+        if (!TryParseBody(body, VapiRequestValidator.ValidateCreate, out var json, out var error))
         {
             return error;
         }
@@ -282,7 +282,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
 
     private (int, JsonNode?, TimeSpan?) Update(string account, string id, string body)
     {
-        if (!TryParseBody(body, out var json, out var error))
+        if (!TryParseBody(body, VapiRequestValidator.ValidateUpdate, out var json, out var error))
         {
             return error;
         }
@@ -341,7 +341,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
         _ => value <= bound,
     };
 
-    private static bool TryParseBody(string body, out JsonObject json, out (int, JsonNode?, TimeSpan?) error)
+    private static bool TryParseBody(string body, Func<JsonObject, List<string>> validate, out JsonObject json, out (int, JsonNode?, TimeSpan?) error)
     {
         json = null!;
         try
@@ -349,7 +349,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
             if (JsonNode.Parse(body) is JsonObject parsed)
             {
                 json = parsed;
-                var errors = VapiRequestValidator.Validate(json);
+                var errors = validate(json);
                 error = Error(400, errors, "Bad Request");
                 return errors.Count == 0;
             }
