@@ -65,4 +65,17 @@ public sealed class FakeSchemaValidationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData(30, HttpStatusCode.Created)]
+    [InlineData(40, HttpStatusCode.Created)]
+    [InlineData(41, HttpStatusCode.BadRequest)]
+    public async Task Create_NameLength_CountsCodePointsAsVapi(int emoji, HttpStatusCode expected)
+    {
+        var body = new JsonObject { ["name"] = string.Concat(Enumerable.Repeat("\U0001F600", emoji)) }.ToJsonString();
+
+        using var response = await _http.PostAsync("assistant", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
 }
