@@ -55,7 +55,7 @@ public sealed class SampleHostTests : IClassFixture<SampleHostTests.Factory>
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
-        Assert.Contains("Assistant.Name", problem!["errors"]!["assistant"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Vapi allows at most 40", problem!["errors"]!["Assistant.Name"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
