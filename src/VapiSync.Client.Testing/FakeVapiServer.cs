@@ -64,7 +64,11 @@ public sealed class FakeVapiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeVapiServer(app, options);
         app.Run(server.HandleAsync);
+        // Vapi's schema is built once per process (about 0.4 s, seconds on a loaded machine): before the first request,
+        // so a client's first timeout never measures it.
+        var schema = Task.Run(() => VapiSchemaValidator.Instance, cancellationToken);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await schema.ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;

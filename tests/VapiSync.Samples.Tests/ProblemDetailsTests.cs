@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace VapiSync.Samples.Tests;
 
 /// <summary>Every bad request to the sample host answers RFC 7807 problem details naming the field, and stays small.</summary>
-public sealed class ProblemDetailsTests(SampleHostTests.Factory factory) : IClassFixture<SampleHostTests.Factory>
+[Collection(SampleHostCollection.Name)]
+public sealed class ProblemDetailsTests(SampleHostTests.Factory factory)
 {
     [Theory]
     [InlineData("""{"name":"Support","voice":{"provider":"azure","voiceId":}}""", "voice.voiceId")]

@@ -5,7 +5,16 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace VapiSync.Samples.Tests;
 
-public sealed class SampleHostTests : IClassFixture<SampleHostTests.Factory>
+/// <summary>One sample host for every class that needs it: WebApplicationFactory intercepts hosts built while it resolves
+/// the entry point, so two factories starting at once could capture each other's embedded FakeVapiServer.</summary>
+[CollectionDefinition(Name)]
+public sealed class SampleHostCollection : ICollectionFixture<SampleHostTests.Factory>
+{
+    public const string Name = "Sample host";
+}
+
+[Collection(SampleHostCollection.Name)]
+public sealed class SampleHostTests
 {
     private readonly Factory _factory;
 
