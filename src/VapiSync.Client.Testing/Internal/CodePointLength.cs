@@ -6,7 +6,9 @@ namespace VapiSync.Client.Testing.Internal;
 /// <summary>
 /// <c>maxLength</c>/<c>minLength</c> counted as Vapi counts them: class-validator calls validator.js <c>isLength</c>,
 /// which subtracts one per surrogate pair and one per emoji presentation selector (U+FE0E/U+FE0F after a character)
-/// from the UTF-16 length. So 30 emoji are 30 characters, not 60.
+/// from the UTF-16 length. So 30 emoji are 30 characters, not 60. The library counts the same way in its own request
+/// validation; the fake keeps its own copy on purpose (no internals shared across packages, and a fake that reused the
+/// library's code would agree with any mistake in it).
 /// </summary>
 internal sealed class CodePointLength : IKeywordHandler
 {
