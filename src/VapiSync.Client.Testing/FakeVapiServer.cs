@@ -69,7 +69,9 @@ public sealed class FakeVapiServer : IAsyncDisposable
         var schema = Task.Run(() => VapiSchemaValidator.Instance, cancellationToken);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         await schema.ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var listening = app.Services.GetRequiredService<IServer>();
+        var address = listening.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"FakeVapiServer's host got no listening address (its server is {listening.GetType().FullName}).");
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
     }
