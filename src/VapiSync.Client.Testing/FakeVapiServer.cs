@@ -58,10 +58,17 @@ public sealed class FakeVapiServer : IAsyncDisposable
     public static async Task<FakeVapiServer> StartAsync(FakeVapiServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new FakeVapiServerOptions();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+
+        // Built outside the caller's execution context: WebApplicationFactory (HostFactoryResolver) reconfigures every
+        // host built in its entry point's async flow, and would swap this host's Kestrel for a TestServer when a host
+        // under test starts an embedded fake.
+        Task<WebApplication> building;
+        using (ExecutionContext.SuppressFlow())
+        {
+            building = Task.Run(() => Build(options), cancellationToken);
+        }
+
+        var app = await building.ConfigureAwait(false);
         var server = new FakeVapiServer(app, options);
         app.Run(server.HandleAsync);
         // Vapi's schema is built once per process (about 0.4 s, seconds on a loaded machine): before the first request,
@@ -74,6 +81,14 @@ public sealed class FakeVapiServer : IAsyncDisposable
             ?? throw new InvalidOperationException($"FakeVapiServer's host got no listening address (its server is {listening.GetType().FullName}).");
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
+    }
+
+    private static WebApplication Build(FakeVapiServerOptions options)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
+        return builder.Build();
     }
 
     /// <summary>Lets requests with this bearer key act on an account (created on first use).</summary>
