@@ -30,6 +30,8 @@ public static class VapiSyncTelemetry
         SyncOutcome.Updated => "updated",
         SyncOutcome.Unchanged => "unchanged",
         SyncOutcome.Recreated => "recreated",
-        _ => "adopted",
+        SyncOutcome.Adopted => "adopted",
+        SyncOutcome.Moved => "moved",
+        _ => "unknown",
     };
 }

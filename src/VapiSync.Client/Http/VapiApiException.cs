@@ -7,7 +7,7 @@ namespace VapiSync.Client.Http;
 /// be reached at all (then <see cref="StatusCode"/> is <c>0</c> and <see cref="Exception.InnerException"/> says why).
 /// </summary>
 /// <remarks>Never carries an API key: messages come from Vapi's error body and from the library itself.</remarks>
-public sealed class VapiApiException : Exception
+public sealed class VapiApiException : VapiSyncException
 {
     /// <summary>Initializes a new instance of the <see cref="VapiApiException"/> class.</summary>
     /// <param name="statusCode">The HTTP status Vapi answered with, or <c>0</c> when no response was received.</param>
@@ -21,22 +21,18 @@ public sealed class VapiApiException : Exception
         string? errorCode = null,
         string? operation = null,
         Exception? innerException = null)
-        : base(BuildMessage(statusCode, messages, errorCode, operation), innerException)
+        : base(BuildMessage(statusCode, messages, errorCode, operation), errorCode, innerException)
     {
         StatusCode = statusCode;
         Messages = messages ?? [];
-        ErrorCode = errorCode;
         Operation = operation;
     }
 
     /// <summary>Gets the HTTP status Vapi answered with, or <c>0</c> when no response was received (timeout, connection failure, open circuit).</summary>
-    public HttpStatusCode StatusCode { get; }
+    public override HttpStatusCode StatusCode { get; }
 
     /// <summary>Gets Vapi's messages: each validation message when Vapi sent an array, or the single message it sent.</summary>
     public IReadOnlyList<string> Messages { get; }
-
-    /// <summary>Gets Vapi's <c>error</c> field (<c>Bad Request</c>, <c>assistant_pinned</c>, ...), when it sent one.</summary>
-    public string? ErrorCode { get; }
 
     /// <summary>Gets the operation that failed, for example <c>PATCH /assistant/{id}</c>.</summary>
     public string? Operation { get; }
@@ -48,7 +44,7 @@ public sealed class VapiApiException : Exception
     /// Gets a value indicating whether the failure is worth trying again later: no response at all, 408, 429 or any 5xx.
     /// 400, 401, 403, 404 and 409 are not.
     /// </summary>
-    public bool IsTransient => StatusCode is 0 or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)StatusCode >= 500;
+    public override bool IsTransient => StatusCode is 0 or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)StatusCode >= 500;
 
     /// <summary>Gets a value indicating whether the request never got an answer from Vapi (timeout, connection failure, open circuit).</summary>
     public bool IsNoResponse => StatusCode == 0;

@@ -28,4 +28,12 @@ public interface IAssistantStateStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="true"/> when a state was removed.</returns>
     ValueTask<bool> RemoveAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the stored states, ordered by organization id, then agent key (ordinal).</summary>
+    /// <param name="organizationId">Only this organization's agents, or every organization's when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The states, streamed.</returns>
+    /// <exception cref="NotSupportedException">The store cannot list (the default for stores written before this member existed).</exception>
+    IAsyncEnumerable<AssistantStateEntry> ListAsync(string? organizationId = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list its states.");
 }

@@ -17,4 +17,11 @@ public enum SyncOutcome
 
     /// <summary>An existing assistant carrying this agent's sync key was found (state was lost) and updated instead of creating another.</summary>
     Adopted,
+
+    /// <summary>
+    /// The agent's key now resolves to another Vapi account than the one holding its assistant: the assistant was
+    /// created (or adopted) in the new account and the old one deleted (or, when that was impossible, recorded in
+    /// <see cref="AssistantState.Orphans"/>).
+    /// </summary>
+    Moved,
 }
