@@ -23,7 +23,14 @@ if (embedded is not null)
 builder.Services.AddHealthChecks().AddVapiSyncHealthCheck().AddVapiSyncQueueHealthCheck();
 builder.Services.AddProblemDetails();
 
+// A body the binder cannot read (malformed JSON, a wrong type, no body, not JSON) must reach the error mapping below as
+// an exception, not end as an empty 400.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
 var app = builder.Build();
+
+// Any error status that would otherwise go out with an empty body (415 for a non-JSON body, 404, 405) gets problem details.
+app.UseStatusCodePages();
 if (embedded is not null)
 {
     await embedded.StartAsync();
@@ -95,16 +102,47 @@ await app.RunAsync();
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;
 
+/// <summary>
+/// Every failure as RFC 7807 problem details. Bad input becomes a validation problem whose <c>errors</c> map each field
+/// to its messages; input is echoed only bounded, so a 100,000-character value never makes a 100 KB response.
+/// </summary>
 internal static class SampleErrors
 {
+    private const int MaxMessageLength = 300;
+
     public static IResult? ToProblem(Exception ex) => ex switch
     {
-        VapiValidationException v => Results.ValidationProblem(new Dictionary<string, string[]> { ["assistant"] = [.. v.Errors] }),
-        ArgumentException a => Results.Problem(a.Message, statusCode: StatusCodes.Status400BadRequest),
-        JsonException or BadHttpRequestException => Results.Problem("The body is not a Vapi assistant JSON object.", statusCode: StatusCodes.Status400BadRequest),
-        VapiCredentialNotFoundException c => Results.Problem(c.Message, statusCode: StatusCodes.Status500InternalServerError, title: "No Vapi key"),
-        VapiApiException { IsTransient: true } t => Results.Problem(t.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Vapi unavailable"),
-        VapiApiException e => Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: $"Vapi answered {(int)e.StatusCode}"),
+        VapiValidationException v => Validation(v.Errors.Select(Split)),
+        BadHttpRequestException { InnerException: JsonException json } => Validation([FromJson(json)]),
+        BadHttpRequestException bad => Results.Problem(Bounded(bad.Message), statusCode: bad.StatusCode, title: "The request body could not be read"),
+        JsonException json => Validation([FromJson(json)]),
+        ArgumentException a => Validation([(a.ParamName ?? "request", Bounded(a.Message))]),
+        VapiCredentialNotFoundException c => Results.Problem(Bounded(c.Message), statusCode: StatusCodes.Status500InternalServerError, title: "No Vapi key"),
+        VapiApiException { IsTransient: true } t => Results.Problem(Bounded(t.Message), statusCode: StatusCodes.Status503ServiceUnavailable, title: "Vapi unavailable"),
+        VapiApiException e => Results.Problem(Bounded(e.Message), statusCode: StatusCodes.Status502BadGateway, title: $"Vapi answered {(int)e.StatusCode}"),
         _ => null,
     };
+
+    private static IResult Validation(IEnumerable<(string Field, string Message)> errors) =>
+        Results.ValidationProblem(errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
+
+    /// <summary>The library words each error as <c>Field: message</c>.</summary>
+    private static (string Field, string Message) Split(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? (error[..colon], Bounded(error[(colon + 2)..])) : ("assistant", Bounded(error));
+    }
+
+    /// <summary>System.Text.Json names the failing spot as a path (<c>$.voice.voiceId</c>); its message never echoes the value.</summary>
+    private static (string Field, string Message) FromJson(JsonException json)
+    {
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        var message = json.Message;
+        var pathNote = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return (field, Bounded(pathNote > 0 ? message[..pathNote] : message));
+    }
+
+    private static string Bounded(string text) => text.Length <= MaxMessageLength ? text : string.Concat(text.AsSpan(0, MaxMessageLength), "…");
 }

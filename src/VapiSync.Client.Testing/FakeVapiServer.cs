@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using VapiSync.Client.Credentials;
 using VapiSync.Client.Testing.Internal;
 
 namespace VapiSync.Client.Testing;
@@ -22,20 +18,24 @@ namespace VapiSync.Client.Testing;
 /// </summary>
 public sealed class FakeVapiServer : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly WebApplication _app;
     private readonly FakeVapiServerOptions _options;
     private readonly FakeVapiStore _store;
-    private readonly ConcurrentDictionary<string, string> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset WindowStart, int Count)> _rate = new(StringComparer.Ordinal);
-    private readonly List<RecordedRequest> _requests = [];
+    private readonly ApiKeyRegistry _keys = new();
+    private readonly RateLimiter _rateLimiter;
+    private readonly RequestLog _log;
+    private readonly FaultApplier _faults;
+    private readonly AssistantEndpoints _endpoints;
 
     private FakeVapiServer(WebApplication app, FakeVapiServerOptions options)
     {
         _app = app;
         _options = options;
         _store = new FakeVapiStore(options.TimeProvider);
+        _rateLimiter = new RateLimiter(options);
+        _log = new RequestLog(options);
+        _faults = new FaultApplier(options.TimeProvider);
+        _endpoints = new AssistantEndpoints(_store);
         if (options.DefaultApiKey is { } key)
         {
             AddApiKey(key, options.DefaultAccountId);
@@ -49,16 +49,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
     public FaultInjector Faults { get; } = new();
 
     /// <summary>Gets every request received so far, in order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_requests)
-            {
-                return [.. _requests];
-            }
-        }
-    }
+    public IReadOnlyList<RecordedRequest> Requests => _log.Snapshot();
 
     /// <summary>Starts a server on a loopback port.</summary>
     /// <param name="options">How to start; defaults when <see langword="null"/>.</param>
@@ -67,19 +58,37 @@ public sealed class FakeVapiServer : IAsyncDisposable
     public static async Task<FakeVapiServer> StartAsync(FakeVapiServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new FakeVapiServerOptions();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
 
-        // The fake lives inside someone else's process: it must not take over Ctrl+C / SIGTERM (the default console
-        // lifetime would, and a console app awaiting its own shutdown signal would then never see it).
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
-        var app = builder.Build();
+        // Built outside the caller's execution context: WebApplicationFactory (HostFactoryResolver) reconfigures every
+        // host built in its entry point's async flow, and would swap this host's Kestrel for a TestServer when a host
+        // under test starts an embedded fake.
+        Task<WebApplication> building;
+        using (ExecutionContext.SuppressFlow())
+        {
+            building = Task.Run(() => Build(options), cancellationToken);
+        }
+
+        var app = await building.ConfigureAwait(false);
         var server = new FakeVapiServer(app, options);
         app.Run(server.HandleAsync);
+        // Vapi's schema is built once per process (about 0.4 s, seconds on a loaded machine): before the first request,
+        // so a client's first timeout never measures it.
+        var schema = Task.Run(() => VapiSchemaValidator.Instance, cancellationToken);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await schema.ConfigureAwait(false);
+        var listening = app.Services.GetRequiredService<IServer>();
+        var address = listening.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"FakeVapiServer's host got no listening address (its server is {listening.GetType().FullName}).");
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
+    }
+
+    private static WebApplication Build(FakeVapiServerOptions options)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
+        return builder.Build();
     }
 
     /// <summary>Lets requests with this bearer key act on an account (created on first use).</summary>
@@ -89,7 +98,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(accountId);
-        _keys[apiKey] = accountId;
+        _keys.Add(apiKey, accountId);
     }
 
     /// <summary>Returns the account's assistants as Vapi would (oldest first), copies that can be changed freely.</summary>
@@ -127,13 +136,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
     public bool PinAssistant(string accountId, string assistantId) => _store.Pin(accountId, assistantId);
 
     /// <summary>Forgets the recorded requests.</summary>
-    public void ClearRequests()
-    {
-        lock (_requests)
-        {
-            _requests.Clear();
-        }
-    }
+    public void ClearRequests() => _log.Clear();
 
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
@@ -148,7 +151,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        var key = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim() : null;
+        var key = ApiKeyRegistry.BearerKey(request.Headers.Authorization.ToString());
         var fault = Faults.Next(request.Method, path);
         var status = 0;
         try
@@ -158,7 +161,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
                 await Task.Delay(_options.Latency, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
             }
 
-            status = await HandleWithFaultAsync(context, fault, key, path, body).ConfigureAwait(false);
+            status = await _faults.RunAsync(context, fault, () => Dispatch(request, path, key, body)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -166,267 +169,22 @@ public sealed class FakeVapiServer : IAsyncDisposable
         }
         finally
         {
-            Record(context, path, body, key, status, fault);
+            _log.Record(request, path, body, key, status, fault);
         }
     }
 
-    private void Record(HttpContext context, string path, string body, string? key, int status, Fault? fault)
+    private VapiResponse Dispatch(HttpRequest request, string path, string? key, string body)
     {
-        if (!_options.RecordRequests)
+        if (!_keys.TryGetAccount(key, out var account))
         {
-            return;
+            return VapiErrors.Unauthorized();
         }
 
-        var recorded = new RecordedRequest(
-            context.Request.Method,
-            path,
-            context.Request.QueryString.Value ?? string.Empty,
-            key is null ? null : VapiCredential.ComputeFingerprint(key),
-            _options.RecordBodies && body.Length > 0 ? body : null,
-            status,
-            fault?.ToString(),
-            _options.TimeProvider.GetUtcNow());
-        lock (_requests)
+        if (_rateLimiter.Check(key!) is { } wait)
         {
-            _requests.Add(recorded);
-        }
-    }
-
-    private async Task<int> HandleWithFaultAsync(HttpContext context, Fault? fault, string? key, string path, string body)
-    {
-        switch (fault?.Kind)
-        {
-            case FaultKind.Status:
-                return await WriteErrorAsync(context, fault.StatusCode, [ReasonText(fault.StatusCode)], fault.RetryAfter).ConfigureAwait(false);
-            case FaultKind.ConnectionReset:
-                context.Abort();
-                return 0;
-            case FaultKind.Delay:
-                await Task.Delay(fault.Delay, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
-                break;
+            return VapiErrors.TooManyRequests(wait);
         }
 
-        var (status, response, retryAfter) = Execute(context.Request.Method, path, context.Request.Query, key, body);
-        var success = status is >= 200 and < 300;
-        switch (fault?.Kind)
-        {
-            case FaultKind.CommitThenFail:
-                return await WriteErrorAsync(context, fault.StatusCode, [ReasonText(fault.StatusCode)], null).ConfigureAwait(false);
-            case FaultKind.CommitThenReset:
-                context.Abort();
-                return 0;
-            case FaultKind.CommitThenStall:
-                await Task.Delay(fault.Delay, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
-                break;
-            case FaultKind.MalformedBody when success:
-                await WriteAsync(context, status, "{\"id\": \"3fa85f64-5717-4562-b3fc-2c963f66afa6\", \"name\": <html>oops", null).ConfigureAwait(false);
-                return status;
-        }
-
-        await WriteAsync(context, status, response?.ToJsonString(Json), retryAfter).ConfigureAwait(false);
-        return status;
-    }
-
-    private (int Status, JsonNode? Body, TimeSpan? RetryAfter) Execute(string method, string path, IQueryCollection query, string? key, string body)
-    {
-        if (key is null || !_keys.TryGetValue(key, out var account))
-        {
-            return Error(401, ["Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa."], "Unauthorized");
-        }
-
-        if (RateLimited(key) is { } wait)
-        {
-            return (429, ErrorBody(429, ["Rate limit exceeded"], "Too Many Requests"), wait);
-        }
-
-        var segments = path.Trim('/').Split('/');
-        if (segments[0] != "assistant" || segments.Length > 2)
-        {
-            return Error(404, [$"Cannot {method} {path}"], "Not Found");
-        }
-
-        if (segments.Length == 1)
-        {
-            return method switch
-            {
-                "POST" => Create(account, body),
-                "GET" => List(account, query),
-                _ => Error(404, [$"Cannot {method} {path}"], "Not Found"),
-            };
-        }
-
-        var id = segments[1];
-        if (!Guid.TryParseExact(id, "D", out _))
-        {
-            return Error(400, ["id must be a UUID"], "Bad Request");
-        }
-
-        return method switch
-        {
-            "GET" => _store.Get(account, id) is { } found ? (200, found, null) : NotFound(),
-            "PATCH" => Update(account, id, body),
-            "DELETE" => Delete(account, id),
-            _ => Error(404, [$"Cannot {method} {path}"], "Not Found"),
-        };
-    }
-
-    private (int, JsonNode?, TimeSpan?) Create(string account, string body)
-    {
-        if (!TryParseBody(body, out var json, out var error))
-        {
-            return error;
-        }
-
-        return (201, _store.Create(account, json), null);
-    }
-
-    private (int, JsonNode?, TimeSpan?) Update(string account, string id, string body)
-    {
-        if (!TryParseBody(body, out var json, out var error))
-        {
-            return error;
-        }
-
-        return _store.Update(account, id, json) is { } updated ? (200, updated, null) : NotFound();
-    }
-
-    private (int, JsonNode?, TimeSpan?) Delete(string account, string id)
-    {
-        var (deleted, pinned) = _store.Delete(account, id);
-        if (pinned)
-        {
-            return (409, new JsonObject { ["error"] = "assistant_pinned", ["message"] = "This assistant is pinned by a version and cannot be deleted." }, null);
-        }
-
-        return deleted is not null ? (200, deleted, null) : NotFound();
-    }
-
-    private (int, JsonNode?, TimeSpan?) List(string account, IQueryCollection query)
-    {
-        var limit = 100;
-        if (query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit > 1000))
-        {
-            return Error(400, ["limit must not be greater than 1000", "limit must be a number conforming to the specified constraints"], "Bad Request");
-        }
-
-        var filters = new List<Func<JsonObject, bool>>();
-        foreach (var field in new[] { "createdAt", "updatedAt" })
-        {
-            foreach (var op in new[] { "Gt", "Lt", "Ge", "Le" })
-            {
-                if (!query.TryGetValue(field + op, out var text))
-                {
-                    continue;
-                }
-
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var bound))
-                {
-                    return Error(400, [$"{field}{op} must be a valid ISO 8601 date string"], "Bad Request");
-                }
-
-                filters.Add(a => Compare(FakeVapiStore.Timestamp(a, field), op, bound));
-            }
-        }
-
-        var page = _store.List(account, a => filters.TrueForAll(f => f(a)), limit);
-        return (200, new JsonArray([.. page]), null);
-    }
-
-    private static bool Compare(DateTimeOffset value, string op, DateTimeOffset bound) => op switch
-    {
-        "Gt" => value > bound,
-        "Lt" => value < bound,
-        "Ge" => value >= bound,
-        _ => value <= bound,
-    };
-
-    private static bool TryParseBody(string body, out JsonObject json, out (int, JsonNode?, TimeSpan?) error)
-    {
-        json = null!;
-        try
-        {
-            if (JsonNode.Parse(body) is JsonObject parsed)
-            {
-                json = parsed;
-                var errors = VapiRequestValidator.Validate(json);
-                error = Error(400, errors, "Bad Request");
-                return errors.Count == 0;
-            }
-        }
-        catch (JsonException)
-        {
-            // falls through to the 400 below
-        }
-
-        error = Error(400, ["Unexpected token in JSON body"], "Bad Request");
-        return false;
-    }
-
-    private TimeSpan? RateLimited(string key)
-    {
-        if (_options.RateLimitPerWindow <= 0)
-        {
-            return null;
-        }
-
-        var now = _options.TimeProvider.GetUtcNow();
-        var entry = _rate.AddOrUpdate(
-            key,
-            _ => (now, 1),
-            (_, e) => now - e.WindowStart >= _options.RateLimitWindow ? (now, 1) : (e.WindowStart, e.Count + 1));
-        return entry.Count <= _options.RateLimitPerWindow ? null : entry.WindowStart + _options.RateLimitWindow - now;
-    }
-
-    private static (int, JsonNode?, TimeSpan?) NotFound() => Error(404, ["Assistant not found"], "Not Found");
-
-    private static (int, JsonNode?, TimeSpan?) Error(int status, IReadOnlyList<string> messages, string error) =>
-        (status, ErrorBody(status, messages, error), null);
-
-    /// <summary>Vapi's error shape: validation sends <c>message</c> as an array, other errors as a single string.</summary>
-    private static JsonObject ErrorBody(int status, IReadOnlyList<string> messages, string error) => new()
-    {
-        ["message"] = status == 400 ? new JsonArray([.. messages.Select(m => (JsonNode)JsonValue.Create(m))]) : JsonValue.Create(messages[0]),
-        ["error"] = error,
-        ["statusCode"] = status,
-    };
-
-    private static async Task<int> WriteErrorAsync(HttpContext context, int status, IReadOnlyList<string> messages, TimeSpan? retryAfter)
-    {
-        await WriteAsync(context, status, ErrorBody(status, messages, ReasonText(status)).ToJsonString(Json), retryAfter).ConfigureAwait(false);
-        return status;
-    }
-
-    private static async Task WriteAsync(HttpContext context, int status, string? json, TimeSpan? retryAfter)
-    {
-        context.Response.StatusCode = status;
-        if (retryAfter is { } wait)
-        {
-            context.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (json is not null)
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
-        }
-    }
-
-    private static string ReasonText(int status) => status switch
-    {
-        408 => "Request Timeout",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => ((HttpStatusCode)status).ToString(),
-    };
-
-    private sealed class PassiveLifetime : Microsoft.Extensions.Hosting.IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        return _endpoints.Execute(account, request.Method, path, request.Query, body);
     }
 }

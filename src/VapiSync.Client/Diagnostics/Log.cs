@@ -32,8 +32,27 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Information, "Deleted agent {AgentKey} of organization {OrganizationId}: assistant {AssistantId}, removed at Vapi: {Deleted}")]
     public static partial void Deleted(ILogger logger, string organizationId, string agentKey, string? assistantId, bool deleted);
 
+    /// <summary>
+    /// A sync that failed. Vapi refusing the definition (a non-transient 4xx) is an expected outcome, not a fault of ours:
+    /// it is logged once, with Vapi's messages and without a stack trace; anything else with its exception.
+    /// </summary>
+    public static void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey)
+    {
+        if (exception is Http.VapiApiException { IsTransient: false, StatusCode: >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError } rejected)
+        {
+            SyncRejected(logger, organizationId, agentKey, (int)rejected.StatusCode, rejected.Message);
+        }
+        else
+        {
+            SyncFailedWithError(logger, exception, organizationId, agentKey);
+        }
+    }
+
     [LoggerMessage(1008, LogLevel.Warning, "Syncing agent {AgentKey} of organization {OrganizationId} failed")]
-    public static partial void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey);
+    private static partial void SyncFailedWithError(ILogger logger, Exception exception, string organizationId, string agentKey);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Vapi rejected the sync of agent {AgentKey} of organization {OrganizationId} ({StatusCode}): {Message}")]
+    private static partial void SyncRejected(ILogger logger, string organizationId, string agentKey, int statusCode, string message);
 
     [LoggerMessage(1009, LogLevel.Warning, "Vapi rate-limited the create of agent {AgentKey} of organization {OrganizationId} (attempt {Attempt}); trying again in {Wait}")]
     public static partial void CreateRateLimited(ILogger logger, string organizationId, string agentKey, TimeSpan wait, int attempt);
@@ -47,11 +66,18 @@ internal static partial class Log
     [LoggerMessage(3000, LogLevel.Warning, "Vapi {Operation} answered {StatusCode}: {Message}")]
     public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);
 
+    /// <summary>A 4xx other than 408/429: the caller gets the exception (and a sync logs it once, at Warning); Debug here avoids a second warning.</summary>
+    [LoggerMessage(3002, LogLevel.Debug, "Vapi {Operation} answered {StatusCode}: {Message}")]
+    public static partial void VapiRequestRejected(ILogger logger, string operation, int statusCode, string message);
+
     [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]
     public static partial void VapiRequestNotAnswered(ILogger logger, string operation, string errorCode, string exceptionType);
 
     [LoggerMessage(4000, LogLevel.Warning, "The Vapi circuit breaker opened for {BreakDuration}: calls are suspended")]
     public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+    [LoggerMessage(4004, LogLevel.Warning, "The Vapi circuit breaker was isolated manually: calls are suspended until it is reset")]
+    public static partial void CircuitIsolated(ILogger logger);
 
     [LoggerMessage(4001, LogLevel.Information, "The Vapi circuit breaker closed")]
     public static partial void CircuitClosed(ILogger logger);

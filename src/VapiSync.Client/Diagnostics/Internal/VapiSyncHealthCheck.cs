@@ -5,7 +5,7 @@ using VapiSync.Client.Resilience;
 
 namespace VapiSync.Client.Diagnostics.Internal;
 
-/// <summary>Degraded while the circuit breaker keeps calls from Vapi (open, isolated or probing), with when it opened.</summary>
+/// <summary>The registration's failure status (Degraded by default) while the circuit breaker keeps calls from Vapi (open, isolated or probing), with when it opened.</summary>
 internal sealed class VapiSyncHealthCheck(IVapiCircuitBreaker breaker) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -18,12 +18,13 @@ internal sealed class VapiSyncHealthCheck(IVapiCircuitBreaker breaker) : IHealth
         }
 
         var since = data.TryGetValue("openedAt", out var at) ? at : "an unknown time";
+        var failure = context?.Registration?.FailureStatus ?? HealthStatus.Degraded;
         var result = state switch
         {
             CircuitState.Closed => HealthCheckResult.Healthy("Calls to Vapi flow.", data),
-            CircuitState.HalfOpen => HealthCheckResult.Degraded("The Vapi circuit breaker is half-open: probing whether Vapi recovered.", data: data),
-            CircuitState.Isolated => HealthCheckResult.Degraded($"The Vapi circuit breaker was isolated manually at {since}; reset it to resume.", data: data),
-            _ => HealthCheckResult.Degraded($"The Vapi circuit breaker is open since {since}: calls to Vapi fail fast.", data: data),
+            CircuitState.HalfOpen => new HealthCheckResult(failure, "The Vapi circuit breaker is half-open: probing whether Vapi recovered.", data: data),
+            CircuitState.Isolated => new HealthCheckResult(failure, $"The Vapi circuit breaker was isolated manually at {since}; reset it to resume.", data: data),
+            _ => new HealthCheckResult(failure, $"The Vapi circuit breaker is open since {since}: calls to Vapi fail fast.", data: data),
         };
         return Task.FromResult(result);
     }

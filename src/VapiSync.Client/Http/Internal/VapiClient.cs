@@ -230,7 +230,15 @@ internal sealed class VapiClient : IVapiClient
         {
             RetryAfter = RetryAfterHeader.Read(response, _time),
         };
-        Log.VapiRequestFailed(_logger, operation.Display(), (int)response.StatusCode, exception.Message);
+        if (exception.IsTransient)
+        {
+            Log.VapiRequestFailed(_logger, operation.Display(), (int)response.StatusCode, exception.Message);
+        }
+        else
+        {
+            Log.VapiRequestRejected(_logger, operation.Display(), (int)response.StatusCode, exception.Message);
+        }
+
         throw exception;
     }
 

@@ -44,13 +44,18 @@ internal sealed class VapiCircuitBreaker : IVapiCircuitBreaker
     {
         await ManualControl.IsolateAsync(cancellationToken).ConfigureAwait(false);
         MarkOpened();
-        Log.CircuitManuallyChanged(_logger, "isolated");
+        Log.CircuitIsolated(_logger);
     }
 
-    internal void OnOpened(TimeSpan breakDuration)
+    internal void OnOpened(TimeSpan breakDuration, bool isManual)
     {
         MarkOpened();
-        Log.CircuitOpened(_logger, breakDuration);
+
+        // Isolation opens the circuit "for" TimeSpan.MaxValue (10675199.02:48:05): IsolateAsync says it better, once.
+        if (!isManual && breakDuration != TimeSpan.MaxValue)
+        {
+            Log.CircuitOpened(_logger, breakDuration);
+        }
     }
 
     internal void OnClosed()

@@ -17,7 +17,7 @@ internal static class VapiResilienceSetup
         options.CircuitBreaker.StateProvider = breaker.StateProvider;
         options.CircuitBreaker.OnOpened = Chain(options.CircuitBreaker.OnOpened, args =>
         {
-            breaker.OnOpened(args.BreakDuration);
+            breaker.OnOpened(args.BreakDuration, args.IsManual);
             return default;
         });
         options.CircuitBreaker.OnClosed = Chain(options.CircuitBreaker.OnClosed, _ =>

@@ -22,9 +22,9 @@ internal static class SyncRequestValidator
 
         var errors = new List<string>();
         var assistant = request.Assistant;
-        if (assistant.Name is { Length: > MaxNameLength } name)
+        if (assistant.Name is { } name && VapiLength(name) is var length and > MaxNameLength)
         {
-            errors.Add($"Assistant.Name: '{name}' has {name.Length} characters; Vapi allows at most {MaxNameLength}.");
+            errors.Add($"Assistant.Name: '{Echo(name)}' has {length} characters; Vapi allows at most {MaxNameLength}.");
         }
 
         if (assistant.Voice is { } voice)
@@ -41,7 +41,7 @@ internal static class SyncRequestValidator
 
         if (request.KnownAssistantId is { } known && !AssistantIds.IsValid(known))
         {
-            errors.Add($"KnownAssistantId: '{(known.Length > 64 ? known[..64] + "…" : known)}' is not a Vapi assistant id (a UUID).");
+            errors.Add($"KnownAssistantId: '{Echo(known)}' is not a Vapi assistant id (a UUID).");
         }
 
         if (errors.Count > 0)
@@ -59,5 +59,47 @@ internal static class SyncRequestValidator
             throw new VapiValidationException(
                 [$"{(organizationId.Length > MaxIdLength ? "OrganizationId" : "AgentKey")}: at most {MaxIdLength} characters are allowed."]);
         }
+    }
+
+    /// <summary>
+    /// A string's length as Vapi counts it: class-validator's <c>maxLength</c> calls validator.js <c>isLength</c>, which
+    /// takes one off the UTF-16 length per surrogate pair and per emoji presentation selector (U+FE0E/U+FE0F after a
+    /// character). So 30 emoji are 30 characters, as Vapi accepts them, not 60.
+    /// </summary>
+    internal static int VapiLength(string text)
+    {
+        var length = text.Length;
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && char.IsLowSurrogate(text[i + 1]))
+            {
+                length--;
+                i++;
+            }
+        }
+
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (text[i] is not ('\uFE0E' or '\uFE0F') && text[i + 1] is '\uFE0E' or '\uFE0F')
+            {
+                length--;
+                i++;
+            }
+        }
+
+        return length;
+    }
+
+    /// <summary>Input echoed in a message stays bounded (a 100,000-character name must not make a 100 KB error).</summary>
+    internal static string Echo(string value)
+    {
+        const int Limit = 64;
+        if (value.Length <= Limit)
+        {
+            return value;
+        }
+
+        var cut = char.IsHighSurrogate(value[Limit - 1]) ? Limit - 1 : Limit;
+        return string.Concat(value.AsSpan(0, cut), "…");
     }
 }
