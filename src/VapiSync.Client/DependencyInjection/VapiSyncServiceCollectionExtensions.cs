@@ -8,6 +8,8 @@ using VapiSync.Client.Credentials;
 using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.DependencyInjection.Internal;
 using VapiSync.Client.Diagnostics;
+using VapiSync.Client.Fleet;
+using VapiSync.Client.Fleet.Internal;
 using VapiSync.Client.Http;
 using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Resilience;
@@ -76,6 +78,8 @@ public static class VapiSyncServiceCollectionExtensions
         services.TryAddSingleton<IAssistantSyncLock, InProcessAssistantSyncLock>();
         services.TryAddSingleton<AssistantIndex>();
         services.TryAddSingleton<IVapiAssistantManager, VapiAssistantManager>();
+        services.TryAddSingleton<FleetMetrics>();
+        services.TryAddSingleton<IVapiFleet, VapiFleet>();
 
         var httpClient = AddHttpClient(services);
         var pipeline = httpClient.AddStandardResilienceHandler();

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VapiSync.Client.Http;
+using VapiSync.Client.Http.Internal;
+using VapiSync.Client.Voices;
+
+namespace VapiSync.Client.Fleet.Internal;
+
+/// <summary>What the classifier needs besides the listing: all of it already loaded, so classifying is pure.</summary>
+/// <param name="Normalize">The live voice table.</param>
+/// <param name="LiveAgentKeys">The agents that still exist; <see langword="null"/> when orphans are not checked.</param>
+/// <param name="StateAssistantIds">The assistant id the state store holds, by agent key (for duplicate groups).</param>
+/// <param name="DesiredBodies">What a sync would send, by agent key (for drift).</param>
+internal sealed record ClassifierInput(
+    Func<VoiceConfig?, VoiceNormalization> Normalize,
+    IReadOnlySet<string>? LiveAgentKeys,
+    IReadOnlyDictionary<string, string> StateAssistantIds,
+    IReadOnlyDictionary<string, JsonObject> DesiredBodies);
+
+/// <summary>Turns one listing into findings. Pure: every input is loaded before, so the rules read as a table and test as one.</summary>
+internal static class FleetClassifier
+{
+    public static List<FleetFinding> Classify(AccountView view, ClassifierInput input)
+    {
+        var findings = new List<FleetFinding>();
+        foreach (var assistant in view.All)
+        {
+            if (LegacyVoice(assistant, view, input) is { } finding)
+            {
+                findings.Add(finding);
+            }
+        }
+
+        foreach (var (agentKey, group) in view.ByAgent)
+        {
+            if (input.LiveAgentKeys is { } live && !live.Contains(agentKey))
+            {
+                findings.AddRange(group.Select(a => Orphan(a, agentKey, view)));
+                continue;
+            }
+
+            var (kept, winner) = Winner(group, input.StateAssistantIds.GetValueOrDefault(agentKey));
+            findings.AddRange(group.Where(a => a != kept).Select(a => Duplicate(a, agentKey, view, kept, winner, group.Count)));
+            if (input.DesiredBodies.TryGetValue(agentKey, out var desired) && Drift(kept, agentKey, view, desired) is { } drift)
+            {
+                findings.Add(drift);
+            }
+        }
+
+        findings.Sort((a, b) => a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.AssistantId, b.AssistantId));
+        return findings;
+    }
+
+    /// <summary>The state's assistant when it is in the group; otherwise the oldest, the one a sync would adopt.</summary>
+    public static (VapiAssistant Kept, FleetDuplicateWinner Winner) Winner(List<VapiAssistant> oldestFirst, string? stateAssistantId)
+    {
+        var fromState = stateAssistantId is null ? null : oldestFirst.Find(a => a.Id == stateAssistantId);
+        return fromState is not null ? (fromState, FleetDuplicateWinner.State) : (oldestFirst[0], FleetDuplicateWinner.Oldest);
+    }
+
+    /// <summary>Legacy means a rule of the live table replaces the voice; settings dropped alone are not (Vapi holds them already).</summary>
+    private static FleetFinding? LegacyVoice(VapiAssistant assistant, AccountView view, ClassifierInput input)
+    {
+        if (assistant.Voice is null)
+        {
+            return null;
+        }
+
+        var normalization = input.Normalize(assistant.Voice);
+        if (normalization.AppliedRule is not { } rule || !normalization.Changed)
+        {
+            return null;
+        }
+
+        return Finding(FleetFindingKind.LegacyVoice, assistant, view, null) with
+        {
+            Voice = assistant.Voice,
+            ReplacementVoice = normalization.Result,
+            Reason = rule.Reason,
+            Description = $"voice {assistant.Voice} → {normalization.Result} ({rule.Reason})",
+        };
+    }
+
+    private static FleetFinding Orphan(VapiAssistant assistant, string agentKey, AccountView view) =>
+        Finding(FleetFindingKind.Orphan, assistant, view, agentKey) with
+        {
+            Description = $"agent {agentKey} no longer exists",
+        };
+
+    private static FleetFinding Duplicate(VapiAssistant assistant, string agentKey, AccountView view, VapiAssistant kept, FleetDuplicateWinner winner, int groupSize) =>
+        Finding(FleetFindingKind.Duplicate, assistant, view, agentKey) with
+        {
+            KeptAssistantId = kept.Id,
+            Winner = winner,
+            Description = $"one of {groupSize} assistants of agent {agentKey}; {kept.Id} is kept ({(winner == FleetDuplicateWinner.State ? "the state points to it" : "the oldest")})",
+        };
+
+    private static FleetFinding? Drift(VapiAssistant assistant, string agentKey, AccountView view, JsonObject desired)
+    {
+        var actual = JsonSerializer.SerializeToNode(assistant, VapiJsonContext.Default.VapiAssistant)!.AsObject();
+        var differences = FieldDiff.Compare(desired, actual);
+        if (differences.Count == 0)
+        {
+            return null;
+        }
+
+        return Finding(FleetFindingKind.Drift, assistant, view, agentKey) with
+        {
+            Differences = differences,
+            Description = $"differs from agent {agentKey}'s definition in {string.Join(", ", differences.Select(d => d.Path))}",
+        };
+    }
+
+    private static FleetFinding Finding(FleetFindingKind kind, VapiAssistant assistant, AccountView view, string? agentKey) => new()
+    {
+        Kind = kind,
+        AssistantId = assistant.Id,
+        AssistantName = assistant.Name,
+        SyncKey = view.SyncKeys.GetValueOrDefault(assistant.Id),
+        AgentKey = agentKey ?? view.AgentKeys.GetValueOrDefault(assistant.Id),
+        Description = string.Empty,
+    };
+}

@@ -1,0 +1,307 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VapiSync.Client.Credentials;
+using VapiSync.Client.Http;
+using VapiSync.Client.Sync.Internal;
+using VapiSync.Client.Voices;
+
+namespace VapiSync.Client.Fleet.Internal;
+
+/// <summary>
+/// Audit: validate → credential → one listing walk → load what the classifier needs (live agents, state) → classify.
+/// Repair: audit again, plan the writes for the chosen kinds, then write with bounded parallelism. Because every repair
+/// starts from a fresh audit, a second run (or a run after an interruption) writes only what is still wrong.
+/// </summary>
+internal sealed class VapiFleet : IVapiFleet
+{
+    private const int ListingProgressStep = 250;
+
+    private readonly IVapiClient _client;
+    private readonly IVoiceNormalizer _normalizer;
+    private readonly ChainedCredentialProvider _credentials;
+    private readonly IAssistantStateStore _store;
+    private readonly IAssistantSyncLock _lock;
+    private readonly IOptionsMonitor<VapiSyncOptions> _options;
+    private readonly FleetMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public VapiFleet(
+        IVapiClient client,
+        IVoiceNormalizer normalizer,
+        ChainedCredentialProvider credentials,
+        IAssistantStateStore store,
+        IAssistantSyncLock syncLock,
+        IOptionsMonitor<VapiSyncOptions> options,
+        FleetMetrics metrics,
+        TimeProvider time,
+        ILogger<VapiFleet> logger)
+    {
+        _client = client;
+        _normalizer = normalizer;
+        _credentials = credentials;
+        _store = store;
+        _lock = syncLock;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<FleetAuditReport> AuditAsync(FleetAuditRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        FleetRequestValidator.Validate(request);
+        var audit = await RunAuditAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new FleetProgress(FleetPhase.Completed, audit.Report.AssistantCount, audit.Report.AssistantCount));
+        return audit.Report;
+    }
+
+    public async Task<FleetRepairResult> RepairAsync(FleetRepairRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        FleetRequestValidator.Validate(request);
+        var audit = await RunAuditAsync(request.Audit, progress, cancellationToken).ConfigureAwait(false);
+        var selected = request.AssistantIds is null ? null : new HashSet<string>(request.AssistantIds, StringComparer.Ordinal);
+        var plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+
+        var actions = request.Apply
+            ? await ExecuteAsync(plan, audit, request.MaxDegreeOfParallelism, progress, cancellationToken).ConfigureAwait(false)
+            : plan.ConvertAll(fix => ToAction(fix, FleetRepairStatus.Planned, null));
+        var count = (FleetRepairStatus status) => actions.Count(a => a.Status == status);
+        Log.RepairCompleted(_logger, request.Audit.OrganizationId, request.Apply ? "apply" : "dry run", plan.Count, count(FleetRepairStatus.Done), count(FleetRepairStatus.AlreadyDone), count(FleetRepairStatus.Failed));
+        progress?.Report(new FleetProgress(FleetPhase.Completed, plan.Count, plan.Count));
+        return new FleetRepairResult { Audit = audit.Report, Applied = request.Apply, Actions = actions };
+    }
+
+    private async Task<AuditRun> RunAuditAsync(FleetAuditRequest request, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        var organizationId = request.OrganizationId;
+        var desired = BuildDesired(request, options.SyncKeyMetadataName); // validates every definition before any I/O
+        var credential = await _credentials.GetRequiredCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+
+        var assistants = await ListAsync(credential, progress, cancellationToken).ConfigureAwait(false);
+        var view = AccountView.Build(assistants, organizationId, options.SyncKeyMetadataName);
+        progress?.Report(new FleetProgress(FleetPhase.Classifying, 0, assistants.Count));
+
+        var states = await StatesAsync(request, view, cancellationToken).ConfigureAwait(false);
+        var input = new ClassifierInput(
+            _normalizer.Normalize,
+            LiveAgentKeys(request, states.Listed),
+            states.AssistantIds,
+            desired.ToDictionary(p => p.Key, p => JsonNode.Parse(p.Value.Body)!.AsObject(), StringComparer.Ordinal));
+        var findings = FleetClassifier.Classify(view, input);
+        progress?.Report(new FleetProgress(FleetPhase.Classifying, assistants.Count, assistants.Count));
+
+        var report = new FleetAuditReport
+        {
+            OrganizationId = organizationId,
+            AccountFingerprint = credential.Fingerprint,
+            AuditedAt = _time.GetUtcNow(),
+            AssistantCount = assistants.Count,
+            ManagedCount = view.ManagedCount,
+            UnmanagedCount = view.UnmanagedCount,
+            OtherOrganizationsCount = view.OtherOrganizationsCount,
+            OrphansChecked = input.LiveAgentKeys is not null,
+            Findings = findings,
+        };
+        _metrics.RecordFindings(findings);
+        Log.Audited(
+            _logger, organizationId, credential.Fingerprint, report.AssistantCount, report.Count(FleetFindingKind.LegacyVoice),
+            report.Count(FleetFindingKind.Duplicate), report.Count(FleetFindingKind.Orphan), report.Count(FleetFindingKind.Drift));
+        return new AuditRun(report, credential, desired);
+    }
+
+    /// <summary>Each agent's definition prepared exactly as a sync prepares it, so drift means "a sync would change this".</summary>
+    private Dictionary<string, DesiredAssistant> BuildDesired(FleetAuditRequest request, string syncKeyMetadataName)
+    {
+        var desired = new Dictionary<string, DesiredAssistant>(StringComparer.Ordinal);
+        foreach (var agent in request.Agents)
+        {
+            var syncRequest = new AssistantSyncRequest(request.OrganizationId, agent.AgentKey, agent.Definition);
+            SyncRequestValidator.Validate(syncRequest);
+            desired[agent.AgentKey] = DesiredAssistant.Build(syncRequest, _normalizer.Normalize(agent.Definition.Voice), syncKeyMetadataName);
+        }
+
+        return desired;
+    }
+
+    /// <summary>The one listing walk of the audit: no per-assistant GET, whatever the account's size.</summary>
+    private async Task<List<VapiAssistant>> ListAsync(VapiCredential credential, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        var assistants = new List<VapiAssistant>();
+        progress?.Report(new FleetProgress(FleetPhase.Listing, 0, null));
+        await foreach (var assistant in _client.ListAssistantsAsync(credential, cancellationToken).ConfigureAwait(false))
+        {
+            assistants.Add(assistant);
+            if (assistants.Count % ListingProgressStep == 0)
+            {
+                progress?.Report(new FleetProgress(FleetPhase.Listing, assistants.Count, null));
+            }
+        }
+
+        progress?.Report(new FleetProgress(FleetPhase.Listing, assistants.Count, assistants.Count));
+        return assistants;
+    }
+
+    /// <summary>
+    /// The state store is read only when needed: once as a listing (orphans, duplicate winners), or, when it cannot
+    /// list, one read per duplicated agent.
+    /// </summary>
+    private async Task<StateSnapshot> StatesAsync(FleetAuditRequest request, AccountView view, CancellationToken cancellationToken)
+    {
+        var duplicated = view.ByAgent.Where(g => g.Value.Count > 1).Select(g => g.Key).ToList();
+        var wantListing = request.OrphanSource == FleetOrphanSource.StateStore
+            || (request.OrphanSource == FleetOrphanSource.Auto && request.LiveAgentKeys is null);
+        if (!wantListing && duplicated.Count == 0)
+        {
+            return new StateSnapshot(null, new Dictionary<string, string>());
+        }
+
+        var listed = await TryListStatesAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+        if (listed is not null)
+        {
+            return new StateSnapshot(listed.Keys.ToHashSet(StringComparer.Ordinal), listed);
+        }
+
+        Log.StateStoreCannotList(_logger, request.OrganizationId, "finding duplicate winners");
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var agentKey in duplicated)
+        {
+            if (await _store.GetAsync(request.OrganizationId, agentKey, cancellationToken).ConfigureAwait(false) is { } state)
+            {
+                ids[agentKey] = state.AssistantId;
+            }
+        }
+
+        return new StateSnapshot(null, ids);
+    }
+
+    private async Task<Dictionary<string, string>?> TryListStatesAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            await foreach (var entry in _store.ListAsync(organizationId, cancellationToken).ConfigureAwait(false))
+            {
+                ids[entry.AgentKey] = entry.State.AssistantId;
+            }
+
+            return ids;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static HashSet<string>? LiveAgentKeys(FleetAuditRequest request, HashSet<string>? fromStore)
+    {
+        var baseline = request.OrphanSource switch
+        {
+            FleetOrphanSource.None => null,
+            FleetOrphanSource.LiveAgentKeys => request.LiveAgentKeys ?? [],
+            FleetOrphanSource.StateStore => fromStore,
+            _ => request.LiveAgentKeys ?? (IReadOnlyCollection<string>?)fromStore,
+        };
+        return baseline is null ? null : baseline.Concat(request.Agents.Select(a => a.AgentKey)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>An assistant's writes run in order (a re-applied definition before a voice PATCH); assistants run in parallel.</summary>
+    private async Task<List<FleetRepairAction>> ExecuteAsync(
+        List<PlannedFix> plan, AuditRun audit, int parallelism, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        var results = new FleetRepairAction[plan.Count];
+        var finished = 0;
+        progress?.Report(new FleetProgress(FleetPhase.Repairing, 0, plan.Count));
+        var byAssistant = plan.Select((fix, index) => (Fix: fix, Index: index)).GroupBy(p => p.Fix.AssistantId, StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(byAssistant, parallel, async (writes, token) =>
+        {
+            foreach (var (fix, index) in writes)
+            {
+                results[index] = await WriteAsync(fix, audit, token).ConfigureAwait(false);
+                progress?.Report(new FleetProgress(FleetPhase.Repairing, Interlocked.Increment(ref finished), plan.Count));
+            }
+        }).ConfigureAwait(false);
+        return [.. results];
+    }
+
+    private async Task<FleetRepairAction> WriteAsync(PlannedFix fix, AuditRun audit, CancellationToken cancellationToken)
+    {
+        var organizationId = audit.Report.OrganizationId;
+        FleetRepairAction action;
+        try
+        {
+            var status = fix.Operation switch
+            {
+                FleetRepairOperation.Delete => await DeleteAsync(fix, audit, cancellationToken).ConfigureAwait(false),
+                FleetRepairOperation.PatchVoice => await PatchAsync(audit.Credential, fix.AssistantId, new AssistantDefinition { Voice = fix.Voice }, cancellationToken).ConfigureAwait(false),
+                _ => await PatchAsync(audit.Credential, fix.AssistantId, fix.Desired!.Definition, cancellationToken).ConfigureAwait(false),
+            };
+            action = ToAction(fix, status, null);
+            Log.Repaired(_logger, organizationId, fix.Operation, fix.AssistantId, fix.AgentKey, status, string.Join(", ", fix.Fixes));
+        }
+        catch (VapiSyncException ex)
+        {
+            action = ToAction(fix, FleetRepairStatus.Failed, ex.Message);
+            Log.RepairFailed(_logger, ex, organizationId, fix.Operation, fix.AssistantId, fix.AgentKey);
+        }
+
+        _metrics.RecordWrite(fix.Operation, action.Status);
+        return action;
+    }
+
+    /// <summary>Vapi answering 404 means someone else already deleted it: the job is done, not failed.</summary>
+    private async Task<FleetRepairStatus> DeleteAsync(PlannedFix fix, AuditRun audit, CancellationToken cancellationToken)
+    {
+        var deleted = await _client.DeleteAssistantAsync(audit.Credential, fix.AssistantId, cancellationToken).ConfigureAwait(false);
+        if (fix.AgentKey is { } agentKey && fix.Fixes.Contains(FleetFindingKind.Orphan))
+        {
+            await ForgetOrphanStateAsync(audit.Report.OrganizationId, agentKey, fix.AssistantId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted ? FleetRepairStatus.Done : FleetRepairStatus.AlreadyDone;
+    }
+
+    /// <summary>A state that still points to the deleted orphan would make the agent's next sync PATCH a missing assistant.</summary>
+    private async Task ForgetOrphanStateAsync(string organizationId, string agentKey, string assistantId, CancellationToken cancellationToken)
+    {
+        await using (await _lock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
+        {
+            if ((await _store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))?.AssistantId == assistantId)
+            {
+                await _store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<FleetRepairStatus> PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.UpdateAssistantAsync(credential, assistantId, patch, cancellationToken).ConfigureAwait(false);
+            return FleetRepairStatus.Done;
+        }
+        catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return FleetRepairStatus.AlreadyDone; // deleted meanwhile: nothing left to fix
+        }
+    }
+
+    private static FleetRepairAction ToAction(PlannedFix fix, FleetRepairStatus status, string? error) => new()
+    {
+        AssistantId = fix.AssistantId,
+        AgentKey = fix.AgentKey,
+        Operation = fix.Operation,
+        Fixes = fix.Fixes,
+        Status = status,
+        Description = fix.Description,
+        Error = error,
+    };
+
+    private sealed record AuditRun(FleetAuditReport Report, VapiCredential Credential, IReadOnlyDictionary<string, DesiredAssistant> Desired);
+
+    private sealed record StateSnapshot(HashSet<string>? Listed, IReadOnlyDictionary<string, string> AssistantIds);
+}
