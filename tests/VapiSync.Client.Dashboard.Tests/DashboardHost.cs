@@ -70,6 +70,12 @@ internal sealed class DashboardHost : IAsyncDisposable
                 o.Retry.MaxRetryAttempts = 1;
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
+
+                // Two failed calls open the breaker, and it stays open for the test's life: the Overview test trips it for real.
+                o.CircuitBreaker.MinimumThroughput = 2;
+                o.CircuitBreaker.FailureRatio = 0.5;
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                o.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(5);
             })
             .AddSyncQueue(o =>
             {

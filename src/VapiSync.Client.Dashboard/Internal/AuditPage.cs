@@ -78,9 +78,10 @@ internal static class AuditPage
             Actions(page, html, job, repair);
         }
 
-        if (job.Report is { } report)
+        // A repair's own report is the audit taken before it wrote: showing it after the writes would look like they failed.
+        if (job.Kind == AuditJobKind.Audit && job.Report is { } report)
         {
-            Findings(page, html, report, offerRepair: job.Kind != AuditJobKind.DryRun);
+            Findings(page, html, report);
         }
 
         return page.Render(Describe(job), html.ToRaw());
@@ -104,7 +105,7 @@ internal static class AuditPage
         _ => $"Repair of {job.OrganizationId} ({job.Kinds})",
     };
 
-    private static void Findings(DashboardPage page, HtmlBuilder html, FleetAuditReport report, bool offerRepair)
+    private static void Findings(DashboardPage page, HtmlBuilder html, FleetAuditReport report)
     {
         html.Add($"""
             <h2>Account</h2>
@@ -140,10 +141,7 @@ internal static class AuditPage
             html.Add($"</tbody></table></section>");
         }
 
-        if (offerRepair)
-        {
-            RepairForm(page, html, report);
-        }
+        RepairForm(page, html, report);
     }
 
     private static void RepairForm(DashboardPage page, HtmlBuilder html, FleetAuditReport report)

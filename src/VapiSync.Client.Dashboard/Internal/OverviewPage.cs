@@ -100,7 +100,7 @@ internal static class OverviewPage
         if (errors.Count > 0)
         {
             html.Add($"<p>Failed syncs in the last hour by error type: ");
-            html.Add($"{string.Join(", ", errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} × {e.Value}")))}</p>");
+            html.Add($"{string.Join(", ", errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{(e.Key == "0" ? "no answer" : e.Key)} × {e.Value}")))}</p>");
         }
 
         var failures = new List<SyncQueueEntry>();
