@@ -26,7 +26,7 @@ public interface ISyncQueueStore
     /// <returns>The agent's entry after the enqueue.</returns>
     ValueTask<SyncQueueEntry> EnqueueAsync(string organizationId, string agentKey, SyncQueueOperation operation, AssistantSyncRequest? request, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Claims up to <paramref name="maxItems"/> due items (pending, or failing with their backoff elapsed, or processing with an expired lease), oldest waiting first.</summary>
+    /// <summary>Claims up to <paramref name="maxItems"/> due items (pending, or failing with their backoff elapsed, or processing with an expired lease), earliest due first.</summary>
     /// <param name="maxItems">The most items to claim.</param>
     /// <param name="leaseDuration">How long the claim holds before another drainer may take the item.</param>
     /// <param name="now">The current time.</param>

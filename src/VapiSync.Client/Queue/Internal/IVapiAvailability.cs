@@ -7,8 +7,10 @@ namespace VapiSync.Client.Queue.Internal;
 /// </summary>
 internal interface IVapiAvailability
 {
-    /// <summary>Gets how long to wait before calling Vapi at all (the breaker is open or isolated), or zero.</summary>
-    TimeSpan GlobalWait();
+    /// <summary>Completes when Vapi may be called at all: at once while the breaker lets calls through, else once it does.</summary>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>A task that completes when calls flow.</returns>
+    ValueTask WaitUntilCallableAsync(CancellationToken cancellationToken);
 
     /// <summary>Gets how long to wait before calling Vapi for the organization's account (its <c>Retry-After</c> pause, or the breaker), or zero.</summary>
     ValueTask<TimeSpan> WaitForAsync(string organizationId, CancellationToken cancellationToken);

@@ -7,6 +7,12 @@ namespace VapiSync.Client.Queue.Internal;
 internal sealed class InMemorySyncQueueStore : ISyncQueueStore
 {
     private readonly Dictionary<(string Org, string Agent), Row> _rows = [];
+
+    /// <summary>
+    /// When each row may next be due, pushed on every change that sets a due time; stale pushes are skipped at claim.
+    /// Claims cost O(k log n) instead of a scan of every row, which matters when thousands of saves wait.
+    /// </summary>
+    private readonly PriorityQueue<Row, DateTimeOffset> _due = new();
     private readonly object _gate = new();
 
     public ValueTask<SyncQueueEntry> EnqueueAsync(string organizationId, string agentKey, SyncQueueOperation operation, AssistantSyncRequest? request, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -21,6 +27,7 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
 
             row.Request = request;
             row.Entry = SyncQueueRules.Enqueue(row.Entry, operation, now, row.LeaseToken is not null && row.LeaseExpiresAt > now);
+            Schedule(row);
             return ValueTask.FromResult(row.Entry);
         }
     }
@@ -29,17 +36,19 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
     {
         lock (_gate)
         {
-            var due = _rows.Values
-                .Where(r => SyncQueueRules.IsDue(r.Entry.State, r.Entry.NextAttemptAt, r.LeaseExpiresAt, now))
-                .OrderBy(r => r.Entry.PendingSince ?? r.Entry.EnqueuedAt)
-                .Take(maxItems)
-                .ToList();
-            var claimed = new List<SyncQueueWorkItem>(due.Count);
-            foreach (var row in due)
+            var claimed = new List<SyncQueueWorkItem>();
+            while (claimed.Count < maxItems && _due.TryPeek(out var row, out var at) && at <= now)
             {
+                _due.Dequeue();
+                if (row.Removed || !SyncQueueRules.IsDue(row.Entry.State, row.Entry.NextAttemptAt, row.LeaseExpiresAt, now))
+                {
+                    continue;
+                }
+
                 row.LeaseToken = Guid.NewGuid();
                 row.LeaseExpiresAt = now + leaseDuration;
                 row.Entry = row.Entry with { State = SyncQueueState.Processing, NextAttemptAt = null, UpdatedAt = now };
+                _due.Enqueue(row, row.LeaseExpiresAt); // returns when this claimer dies
                 claimed.Add(new SyncQueueWorkItem
                 {
                     OrganizationId = row.Entry.OrganizationId,
@@ -106,6 +115,7 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
             }
 
             row.Entry = SyncQueueRules.Retry(row.Entry, now);
+            Schedule(row);
             return ValueTask.FromResult(true);
         }
     }
@@ -119,6 +129,7 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
                 return ValueTask.FromResult(false);
             }
 
+            row.Removed = true;
             return ValueTask.FromResult(_rows.Remove((organizationId, agentKey)));
         }
     }
@@ -163,12 +174,23 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
 
             row.LeaseToken = null;
             row.Entry = change(row.Entry);
+            Schedule(row);
             return ValueTask.FromResult<SyncQueueEntry?>(row.Entry);
+        }
+    }
+
+    private void Schedule(Row row)
+    {
+        if (row.Entry is { State: SyncQueueState.Pending or SyncQueueState.Failing, NextAttemptAt: { } at })
+        {
+            _due.Enqueue(row, at);
         }
     }
 
     private sealed class Row
     {
+        public bool Removed { get; set; }
+
         public required SyncQueueEntry Entry { get; set; }
 
         public AssistantSyncRequest? Request { get; set; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VapiSync.Client.Http;
 
 namespace VapiSync.Client.Queue.Internal;
 
@@ -20,7 +21,8 @@ internal sealed class SyncQueueDrainer(
     SyncQueueMetrics metrics,
     IOptions<SyncQueueOptions> options,
     TimeProvider time,
-    ILogger<SyncQueueDrainer> logger) : BackgroundService
+    ILogger<SyncQueueDrainer> logger,
+    SyncQueueDrainerProbe? probe = null) : BackgroundService
 {
     private readonly SyncQueueOptions _options = options.Value;
     private readonly IVapiSyncQueueObserver[] _observers = [.. observers];
@@ -87,14 +89,7 @@ internal sealed class SyncQueueDrainer(
     private async Task DrainOnceAsync(CancellationToken stoppingToken)
     {
         await RefreshStatisticsAsync(stoppingToken).ConfigureAwait(false);
-        var breakerWait = availability.GlobalWait();
-        if (breakerWait > TimeSpan.Zero)
-        {
-            // Claiming now would only use attempts on calls the breaker refuses.
-            await Task.Delay(breakerWait, time, stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
+        await availability.WaitUntilCallableAsync(stoppingToken).ConfigureAwait(false);
         enqueued.Reset();
         _slotFreed.Reset();
         var free = _options.MaxDegreeOfParallelism - RunningCount();
@@ -112,7 +107,9 @@ internal sealed class SyncQueueDrainer(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             SyncQueueLog.StoreFailed(logger, ex, _options.PollInterval);
-            await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+            var retry = Task.Delay(_options.PollInterval, time, stoppingToken);
+            probe?.Idle();
+            await retry.ConfigureAwait(false);
             return;
         }
 
@@ -132,6 +129,7 @@ internal sealed class SyncQueueDrainer(
     {
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(_options.PollInterval, time, poll.Token);
+        probe?.Idle();
         await Task.WhenAny(first, second, delay).ConfigureAwait(false);
         await poll.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
@@ -225,8 +223,9 @@ internal sealed class SyncQueueDrainer(
         var attempt = item.Attempts + 1;
         if (kind == SyncQueueFailureKind.Deferred)
         {
-            var wait = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
-            var retryAt = now + (wait > TimeSpan.Zero ? wait : _options.BreakerCheckInterval);
+            var wait = await availability.WaitForAsync(item.OrganizationId, CancellationToken.None).ConfigureAwait(false);
+            var asked = exception is VapiApiException { RetryAfter: { } retryAfter } ? retryAfter : TimeSpan.Zero;
+            var retryAt = now + Max(Max(wait, asked), _options.BreakerCheckInterval);
             SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
             await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
         }
@@ -281,14 +280,17 @@ internal sealed class SyncQueueDrainer(
             {
                 await observer.OnCompletedAsync(completion, token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (Exception ex)
             {
+                // The item is applied either way; an observer's failure (or its cancellation at shutdown) must not undo that.
                 SyncQueueLog.ObserverFailed(logger, ex, completion.OrganizationId, completion.AgentKey);
             }
         }
 
         broadcaster.Publish(completion);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {

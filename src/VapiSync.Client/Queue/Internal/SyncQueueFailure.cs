@@ -33,7 +33,9 @@ internal static class SyncQueueFailure
         };
         var kind = exception switch
         {
+            // Not the item's fault: the breaker refused, the account is paused, or Vapi rate-limited (429) the key.
             VapiSyncException { ErrorCode: VapiErrorCodes.CircuitOpen or VapiErrorCodes.RateLimited } => SyncQueueFailureKind.Deferred,
+            VapiApiException { StatusCode: System.Net.HttpStatusCode.TooManyRequests } => SyncQueueFailureKind.Deferred,
             VapiSyncException { IsTransient: true } => SyncQueueFailureKind.Transient,
             VapiSyncException or ArgumentException => SyncQueueFailureKind.Permanent,
             _ => SyncQueueFailureKind.Transient, // an unexpected failure is not proof the item is bad

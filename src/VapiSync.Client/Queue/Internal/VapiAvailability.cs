@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using VapiSync.Client.Credentials;
@@ -12,17 +13,35 @@ internal sealed class VapiAvailability(
     RetryAfterPauses pauses,
     ChainedCredentialProvider credentials,
     TimeProvider time,
-    IOptions<SyncQueueOptions> options) : IVapiAvailability
+    IOptions<SyncQueueOptions> options,
+    ILogger<VapiAvailability> logger) : IVapiAvailability
 {
-    public TimeSpan GlobalWait() =>
-        breaker.State is CircuitState.Open or CircuitState.Isolated ? options.Value.BreakerCheckInterval : TimeSpan.Zero;
+    public async ValueTask WaitUntilCallableAsync(CancellationToken cancellationToken)
+    {
+        if (!IsBroken())
+        {
+            return;
+        }
+
+        // Claiming now would only spend attempts on calls the breaker refuses; its state is polled because Polly
+        // raises no event on a manual reset.
+        SyncQueueLog.WaitingForBreaker(logger, breaker.State.ToString());
+        while (IsBroken())
+        {
+            await Task.Delay(options.Value.BreakerCheckInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public async ValueTask<TimeSpan> WaitForAsync(string organizationId, CancellationToken cancellationToken)
     {
-        var global = GlobalWait();
-        if (global > TimeSpan.Zero || pauses.Until.IsEmpty)
+        if (IsBroken())
         {
-            return global;
+            return options.Value.BreakerCheckInterval;
+        }
+
+        if (pauses.Until.IsEmpty)
+        {
+            return TimeSpan.Zero;
         }
 
         // The pause is keyed by the account's key fingerprint; a credential that cannot be resolved has no pause (the
@@ -41,4 +60,6 @@ internal sealed class VapiAvailability(
             ? wait
             : TimeSpan.Zero;
     }
+
+    private bool IsBroken() => breaker.State is CircuitState.Open or CircuitState.Isolated;
 }

@@ -1,0 +1,16 @@
+using System.Threading.Channels;
+
+namespace VapiSync.Client.Queue.Internal;
+
+/// <summary>
+/// Registered only by tests: tells them the drainer has armed its poll timer, so a fake clock can be advanced without
+/// racing the timer's creation.
+/// </summary>
+internal sealed class SyncQueueDrainerProbe
+{
+    private readonly Channel<bool> _idle = Channel.CreateUnbounded<bool>();
+
+    public void Idle() => _idle.Writer.TryWrite(true);
+
+    public ValueTask<bool> WaitIdleAsync(CancellationToken cancellationToken) => _idle.Reader.ReadAsync(cancellationToken);
+}

@@ -1,0 +1,352 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using VapiSync.Client.Diagnostics;
+using VapiSync.Client.Http;
+using VapiSync.Client.Queue;
+
+namespace VapiSync.Client.Tests.Queue;
+
+public sealed class SyncQueueDrainerTests
+{
+    [Fact]
+    public async Task Enqueue_IsAppliedAndReportedToObserversAndReaders()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(QueueHarness.Result("asst-1"));
+        await h.StartAsync();
+        await using var reader = h.Queue.ReadCompletionsAsync(QueueHarness.Deadline()).GetAsyncEnumerator();
+        var read = reader.MoveNextAsync();
+
+        var queued = await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+
+        Assert.Equal(SyncQueueState.Pending, queued.State);
+        var completion = await h.Observer.Completions.Reader.ReadAsync(QueueHarness.Deadline());
+        Assert.Equal((SyncQueueState.Synced, "asst-1", SyncOutcome.Created, 1L), (completion.State, completion.AssistantId, completion.Outcome!.Value, completion.Version));
+        Assert.True(await read);
+        Assert.Equal(completion, reader.Current);
+        Assert.Equal("complete", (await h.NextSettledAsync()).Kind);
+        var entry = await h.Queue.GetAsync("org-1", "agent-1");
+        Assert.Equal((SyncQueueState.Synced, "asst-1"), (entry!.State, entry.AssistantId));
+    }
+
+    [Fact]
+    public async Task Enqueue_RepeatedSavesBeforeTheDrain_ApplyOnlyTheLatest()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(QueueHarness.Result("asst-1"));
+        for (var i = 1; i <= 5; i++)
+        {
+            await h.Queue.EnqueueAsync(QueueHarness.Save("v" + i));
+        }
+
+        await h.StartAsync();
+        await h.NextSettledAsync();
+
+        var call = Assert.Single(h.Manager.ReceivedCalls());
+        Assert.Equal("v5", ((AssistantSyncRequest)call.GetArguments()[0]!).Assistant.Name);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhileAnOlderSaveIsInFlight_IsAppliedAfterItNeverLost()
+    {
+        await using var h = new QueueHarness();
+        var firstCall = new TaskCompletionSource();
+        var release = new TaskCompletionSource<AssistantSyncResult>();
+        var applied = new List<string>();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var name = call.Arg<AssistantSyncRequest>().Assistant.Name!;
+            lock (applied)
+            {
+                applied.Add(name);
+            }
+
+            if (name == "v1")
+            {
+                firstCall.SetResult();
+                return release.Task;
+            }
+
+            return Task.FromResult(QueueHarness.Result("asst-1", SyncOutcome.Updated));
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await firstCall.Task.WaitAsync(QueueHarness.Deadline());
+
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v2"));
+        release.SetResult(QueueHarness.Result("asst-1"));
+
+        var (_, afterOlder) = await h.NextSettledAsync();
+        Assert.Equal((SyncQueueState.Pending, 2L), (afterOlder!.State, afterOlder.Version)); // the older completion did not mark the newer synced
+        var (_, afterNewer) = await h.NextSettledAsync();
+        Assert.Equal((SyncQueueState.Synced, 2L), (afterNewer!.State, afterNewer.Version));
+        Assert.Equal(["v1", "v2"], applied);
+    }
+
+    [Fact]
+    public async Task PermanentFailure_IsParkedWithItsReasonAndNotRetried()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new VapiApiException(System.Net.HttpStatusCode.BadRequest, ["name must be shorter"], "Bad Request", "POST /assistant"));
+        await h.StartAsync();
+
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+
+        var (kind, entry) = await h.NextSettledAsync();
+        Assert.Equal(("park", SyncQueueState.Parked, 1), (kind, entry!.State, entry.Attempts));
+        Assert.Contains("400", entry.ParkedReason, StringComparison.Ordinal);
+        Assert.Equal(("Bad Request", System.Net.HttpStatusCode.BadRequest, false), (entry.LastError!.ErrorCode, entry.LastError.StatusCode, entry.LastError.IsTransient));
+        var completion = await h.Observer.Completions.Reader.ReadAsync(QueueHarness.Deadline());
+        Assert.Equal(SyncQueueState.Parked, completion.State);
+
+        // Much later, after many polls, it was still tried once.
+        await h.AdvanceThroughPollsAsync(6, TimeSpan.FromMinutes(10));
+        Assert.Single(h.Manager.ReceivedCalls());
+        Assert.Equal(1L, (await h.Queue.GetStatisticsAsync()).Parked);
+    }
+
+    [Fact]
+    public async Task RetryOfAParkedItem_AppliesItAgain()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>())
+            .Returns(_ => throw new VapiValidationException(["Assistant.Name: too long"]), _ => Task.FromResult(QueueHarness.Result("asst-1")));
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        Assert.Equal("park", (await h.NextSettledAsync()).Kind);
+
+        Assert.True(await h.Queue.RetryAsync("org-1", "agent-1"));
+
+        var (kind, entry) = await h.NextSettledAsync();
+        Assert.Equal(("complete", SyncQueueState.Synced, 0), (kind, entry!.State, entry.Attempts));
+    }
+
+    [Fact]
+    public async Task TransientFailure_BacksOffWithJitterThenSucceeds()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>())
+            .Returns(_ => throw new VapiApiException(System.Net.HttpStatusCode.ServiceUnavailable, ["down"]), _ => Task.FromResult(QueueHarness.Result("asst-1")));
+        await h.StartAsync();
+        var start = h.Time.GetUtcNow();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+
+        var (kind, failing) = await h.NextSettledAsync();
+
+        Assert.Equal(("fail", SyncQueueState.Failing, 1), (kind, failing!.State, failing.Attempts));
+        Assert.InRange(failing.NextAttemptAt!.Value - start, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)); // 2 s with equal jitter
+        var (_, synced) = await h.AdvanceUntilSettledAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal((SyncQueueState.Synced, "asst-1"), (synced!.State, synced.AssistantId));
+    }
+
+    [Fact]
+    public async Task OpenBreaker_ClaimsNothingAndUsesNoAttempt()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(QueueHarness.Result("asst-1"));
+        h.Availability.Break();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await h.StartAsync();
+
+        await h.Availability.Waiting.Reader.ReadAsync(QueueHarness.Deadline());
+
+        Assert.Empty(h.Manager.ReceivedCalls());
+        var waiting = await h.Queue.GetAsync("org-1", "agent-1");
+        Assert.Equal((SyncQueueState.Pending, 0), (waiting!.State, waiting.Attempts));
+        h.Availability.Recover();
+        Assert.Equal(SyncQueueState.Synced, (await h.NextSettledAsync()).Entry!.State);
+    }
+
+    [Fact]
+    public async Task CircuitOpenFailure_IsDeferredWithoutUsingAnAttempt()
+    {
+        await using var h = new QueueHarness(o => o.BreakerCheckInterval = TimeSpan.FromSeconds(3));
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>())
+            .Returns(_ => throw new VapiApiException(0, ["open"], VapiErrorCodes.CircuitOpen), _ => Task.FromResult(QueueHarness.Result("asst-1")));
+        await h.StartAsync();
+        var start = h.Time.GetUtcNow();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+
+        var (kind, deferred) = await h.NextSettledAsync();
+
+        Assert.Equal(("release", SyncQueueState.Pending, 0, start.AddSeconds(3)), (kind, deferred!.State, deferred.Attempts, deferred.NextAttemptAt!.Value));
+        Assert.Equal(SyncQueueState.Synced, (await h.AdvanceUntilSettledAsync(TimeSpan.FromSeconds(3))).Entry!.State);
+    }
+
+    [Fact]
+    public async Task PausedAccount_ReleasesTheItemUntilThePauseEndsWithoutCallingVapi()
+    {
+        await using var h = new QueueHarness();
+        h.Availability.Account = TimeSpan.FromSeconds(30);
+        await h.StartAsync();
+        var start = h.Time.GetUtcNow();
+
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+
+        var (kind, entry) = await h.NextSettledAsync();
+        Assert.Equal(("release", 0, start.AddSeconds(30)), (kind, entry!.Attempts, entry.NextAttemptAt!.Value));
+        Assert.Empty(h.Manager.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task EnqueueDelete_DeletesTheAssistantAndWinsOverTheOlderSave()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.DeleteAssistantAsync("org-1", "agent-1", Arg.Any<CancellationToken>()).Returns(true);
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await h.Queue.EnqueueDeleteAsync("org-1", "agent-1");
+        await h.StartAsync();
+
+        var completion = await h.Observer.Completions.Reader.ReadAsync(QueueHarness.Deadline());
+
+        Assert.Equal((SyncQueueOperation.Delete, true, (string?)null), (completion.Operation, completion.Deleted!.Value, completion.AssistantId));
+        await h.Manager.DidNotReceiveWithAnyArgs().EnsureAssistantAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Shutdown_PastTheHostTimeout_ReleasesTheInFlightItemWithoutUsingAnAttempt()
+    {
+        await using var h = new QueueHarness();
+        var started = new TaskCompletionSource();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(async call =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, call.Arg<CancellationToken>());
+            return QueueHarness.Result("never");
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await started.Task.WaitAsync(QueueHarness.Deadline());
+
+        await h.StopAsync(new CancellationToken(canceled: true));
+
+        var (kind, entry) = await h.NextSettledAsync();
+        Assert.Equal(("release", SyncQueueState.Pending, 0), (kind, entry!.State, entry.Attempts));
+    }
+
+    [Fact]
+    public async Task Shutdown_WithinTheHostTimeout_LetsTheInFlightItemFinish()
+    {
+        await using var h = new QueueHarness();
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource<AssistantSyncResult>();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(_ =>
+        {
+            started.SetResult();
+            return finish.Task;
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await started.Task.WaitAsync(QueueHarness.Deadline());
+
+        var stopping = h.StopAsync(QueueHarness.Deadline());
+        Assert.False(stopping.IsCompleted);
+        finish.SetResult(QueueHarness.Result("asst-1"));
+        await stopping;
+
+        Assert.Equal(SyncQueueState.Synced, (await h.Queue.GetAsync("org-1", "agent-1"))!.State);
+    }
+
+    [Fact]
+    public async Task ParallelItems_NeverExceedTheBound()
+    {
+        await using var h = new QueueHarness(o => o.MaxDegreeOfParallelism = 3);
+        var running = 0;
+        var peak = 0;
+        var gate = new TaskCompletionSource();
+        var entered = new SemaphoreSlim(0);
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(async _ =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref peak, now);
+            entered.Release();
+            await gate.Task;
+            Interlocked.Decrement(ref running);
+            return QueueHarness.Result("asst");
+        });
+        for (var i = 0; i < 10; i++)
+        {
+            await h.Queue.EnqueueAsync(QueueHarness.Save("v1", agent: "agent-" + i));
+        }
+
+        await h.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await entered.WaitAsync(QueueHarness.Deadline());
+        }
+
+        var stats = await h.Queue.GetStatisticsAsync();
+        Assert.Equal((3L, 7L), (stats.Processing, stats.Pending));
+        gate.SetResult();
+        for (var i = 0; i < 10; i++)
+        {
+            await h.NextSettledAsync();
+        }
+
+        Assert.Equal(3, peak);
+        Assert.Equal(10L, (await h.Queue.GetStatisticsAsync()).Synced);
+    }
+
+    [Fact]
+    public async Task Enqueue_InvalidDefinition_ThrowsBeforeAnythingIsStored()
+    {
+        await using var h = new QueueHarness();
+
+        await Assert.ThrowsAsync<VapiValidationException>(async () => await h.Queue.EnqueueAsync(QueueHarness.Save(new string('x', 41))));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await h.Queue.EnqueueDeleteAsync(" ", "agent-1"));
+
+        Assert.Null(await h.Queue.GetAsync("org-1", "agent-1"));
+    }
+
+    [Fact]
+    public async Task Discard_DropsAParkedItem()
+    {
+        await using var h = new QueueHarness();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new VapiValidationException(["bad"]));
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await h.NextSettledAsync();
+
+        Assert.True(await h.Queue.DiscardAsync("org-1", "agent-1"));
+
+        Assert.Null(await h.Queue.GetAsync("org-1", "agent-1"));
+    }
+
+    [Fact]
+    public async Task Completions_AreCountedByResult()
+    {
+        await using var h = new QueueHarness();
+        using var completions = new MetricCollector<long>(h.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), VapiSyncTelemetry.Name, "vapisync.queue.completions");
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>())
+            .Returns(_ => throw new VapiApiException(System.Net.HttpStatusCode.BadGateway, ["down"]), _ => Task.FromResult(QueueHarness.Result("asst-1")));
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await h.NextSettledAsync();
+        await h.AdvanceUntilSettledAsync(TimeSpan.FromSeconds(2));
+        await completions.WaitForMeasurementsAsync(2, QueueHarness.Deadline()); // counted just after the store write
+
+        Assert.Equal(["failed", "synced"], completions.GetMeasurementSnapshot().Select(m => (string)m.Tags["vapisync.queue.result"]!));
+    }
+
+    [Fact]
+    public async Task Options_BackoffThatStartsAboveItsCap_FailsAtStart()
+    {
+        await using var h = new QueueHarness(o => (o.InitialBackoff, o.MaxBackoff) = (TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1)));
+
+        var error = Assert.Throws<OptionsValidationException>(() => h.Services.GetRequiredService<IOptions<SyncQueueOptions>>().Value);
+
+        Assert.Contains("InitialBackoff", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
