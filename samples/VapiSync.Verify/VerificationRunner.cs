@@ -44,6 +44,7 @@ internal static class VerificationRunner
                 ("Restarted host with empty state: adopts, does not duplicate", false, _ => run.RestartAdoptsAsync(cancellationToken)),
                 ("Sustained 5xx: breaker opens, ResetAsync closes it, no restart", true, h => run.BreakerResetAsync(h, cancellationToken)),
                 ("Breaker isolated at run time, then reset: traffic flows again", false, h => run.IsolateResetAsync(h, cancellationToken)),
+                ("Messy account: audited, repaired, audited clean; a second repair writes nothing", true, _ => FleetCheck.MessyAccountRepairedAsync(fake!, cancellationToken)),
             };
 
             foreach (var (name, needsFake, body) in checks)

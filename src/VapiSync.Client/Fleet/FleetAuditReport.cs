@@ -30,6 +30,9 @@ public sealed record FleetAuditReport
     /// <summary>Gets a value indicating whether orphans were looked for (see <see cref="FleetAuditRequest.OrphanSource"/>).</summary>
     public required bool OrphansChecked { get; init; }
 
+    /// <summary>Gets the keys of agents passed in <see cref="FleetAuditRequest.Agents"/> that no assistant belongs to: a sync would create them.</summary>
+    public IReadOnlyList<string> MissingAgentKeys { get; init; } = [];
+
     /// <summary>Gets the findings, ordered by kind, then assistant id. One assistant can have several.</summary>
     public IReadOnlyList<FleetFinding> Findings { get; init; } = [];
 

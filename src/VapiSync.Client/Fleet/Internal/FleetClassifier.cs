@@ -23,11 +23,13 @@ internal static class FleetClassifier
     public static List<FleetFinding> Classify(AccountView view, ClassifierInput input)
     {
         var findings = new List<FleetFinding>();
+        var legacy = new Dictionary<string, FleetFinding>(StringComparer.Ordinal);
         foreach (var assistant in view.All)
         {
             if (LegacyVoice(assistant, view, input) is { } finding)
             {
                 findings.Add(finding);
+                legacy[assistant.Id] = finding;
             }
         }
 
@@ -41,7 +43,7 @@ internal static class FleetClassifier
 
             var (kept, winner) = Winner(group, input.StateAssistantIds.GetValueOrDefault(agentKey));
             findings.AddRange(group.Where(a => a != kept).Select(a => Duplicate(a, agentKey, view, kept, winner, group.Count)));
-            if (input.DesiredBodies.TryGetValue(agentKey, out var desired) && Drift(kept, agentKey, view, desired) is { } drift)
+            if (input.DesiredBodies.TryGetValue(agentKey, out var desired) && Drift(kept, agentKey, view, desired, legacy.GetValueOrDefault(kept.Id)) is { } drift)
             {
                 findings.Add(drift);
             }
@@ -95,10 +97,20 @@ internal static class FleetClassifier
             Description = $"one of {groupSize} assistants of agent {agentKey}; {kept.Id} is kept ({(winner == FleetDuplicateWinner.State ? "the state points to it" : "the oldest")})",
         };
 
-    private static FleetFinding? Drift(VapiAssistant assistant, string agentKey, AccountView view, JsonObject desired)
+    /// <summary>
+    /// A voice that differs only because it is legacy, and whose replacement is the definition's own voice, is reported
+    /// once, as the legacy voice: fixing that fixes both.
+    /// </summary>
+    private static FleetFinding? Drift(VapiAssistant assistant, string agentKey, AccountView view, JsonObject desired, FleetFinding? legacyVoice)
     {
         var actual = JsonSerializer.SerializeToNode(assistant, VapiJsonContext.Default.VapiAssistant)!.AsObject();
         var differences = FieldDiff.Compare(desired, actual);
+        if (legacyVoice?.ReplacementVoice is { } replacement
+            && JsonNode.DeepEquals(JsonSerializer.SerializeToNode(replacement, VapiJsonContext.Default.VoiceConfig), desired["voice"]))
+        {
+            differences.RemoveAll(d => d.Path == "voice" || d.Path.StartsWith("voice.", StringComparison.Ordinal));
+        }
+
         if (differences.Count == 0)
         {
             return null;

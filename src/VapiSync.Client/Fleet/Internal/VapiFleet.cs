@@ -105,6 +105,7 @@ internal sealed class VapiFleet : IVapiFleet
             OtherOrganizationsCount = view.OtherOrganizationsCount,
             OrphansChecked = input.LiveAgentKeys is not null,
             Findings = findings,
+            MissingAgentKeys = [.. request.Agents.Select(a => a.AgentKey).Where(k => !view.ByAgent.ContainsKey(k)).Order(StringComparer.Ordinal)],
         };
         _metrics.RecordFindings(findings);
         Log.Audited(
