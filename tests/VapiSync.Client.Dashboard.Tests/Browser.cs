@@ -29,16 +29,24 @@ public sealed class Browser : IDisposable
 
     public IWebDriver Driver => _driver.Value;
 
-    public void Open(Uri url) => Driver.Navigate().GoToUrl(url);
+    // Selenium blocks its thread until the browser has the next page, and that page is served by this process. Blocking
+    // xunit's test thread (its synchronization context) stalled a POST handler whose continuation had been posted
+    // there, until Selenium timed out. So every call that waits for a page runs on a pool thread and is awaited.
+
+    /// <summary>Loads a page; completes when the browser has loaded it.</summary>
+    public Task OpenAsync(Uri url) => Task.Run(() => Driver.Navigate().GoToUrl(url));
+
+    /// <summary>Clicks a button that submits a form; completes when the page it leads to has loaded.</summary>
+    public Task SubmitAsync(IWebElement button) => Task.Run(button.Click);
 
     public IWebElement Find(string css) => Driver.FindElement(By.CssSelector(css));
 
     public IWebElement Button(string label, string? within = null) =>
         Driver.FindElement(By.XPath($"{within ?? "/"}/button[normalize-space()='{label}']"));
 
-    /// <summary>Waits for an element to appear (an audit finishing, a redirect landing), bounded, never a fixed sleep.</summary>
-    public IWebElement WaitFor(string css, int seconds = 20) =>
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault());
+    /// <summary>Waits for an element to appear (an audit finishing), bounded, never a fixed sleep.</summary>
+    public Task<IWebElement> WaitForAsync(string css, int seconds = 30) =>
+        Task.Run(() => new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault()));
 
     public string Screenshot(string name, ITestOutputHelper output)
     {
@@ -77,7 +85,7 @@ public sealed class Browser : IDisposable
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1200,1000", $"--user-data-dir={_profile}");
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows", "--disable-background-timer-throttling", "--window-size=1200,1000", $"--user-data-dir={_profile}");
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;

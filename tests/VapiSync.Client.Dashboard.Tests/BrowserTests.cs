@@ -22,14 +22,14 @@ public sealed class BrowserTests(Browser browser, ITestOutputHelper output) : IC
         var failed = await OpenBreakerAsync(host);
         Assert.Equal(CircuitState.Open, host.Breaker.State);
 
-        browser.Open(host.DashboardUrl);
+        await browser.OpenAsync(host.DashboardUrl);
         Assert.Equal("Open", browser.Find("tr[data-circuit] [data-state]").Text);
         Assert.Contains($"3 written, 1 unchanged, {failed} failed", browser.Find("#outcomes + figure figcaption").Text, StringComparison.Ordinal);
         browser.Screenshot("overview", output);
 
-        browser.Button("Reset", "//tr[@data-circuit]//form").Click();
+        await browser.SubmitAsync(browser.Button("Reset", "//tr[@data-circuit]//form"));
 
-        Assert.Contains("Circuit closed", browser.WaitFor("p.notice[role=status]").Text, StringComparison.Ordinal);
+        Assert.Contains("Circuit closed", (await browser.WaitForAsync("p.notice[role=status]")).Text, StringComparison.Ordinal);
         Assert.Equal("Closed", browser.Find("tr[data-circuit] [data-state]").Text);
         Assert.Equal(CircuitState.Closed, host.Breaker.State);
     }
@@ -43,21 +43,17 @@ public sealed class BrowserTests(Browser browser, ITestOutputHelper output) : IC
         var parked = await host.CompletionAsync("agent-parked", SyncQueueState.Parked, () => host.Queue.EnqueueAsync(request).AsTask());
         Assert.NotNull(parked.Error);
 
-        browser.Open(new Uri(host.DashboardUrl + "/queue?state=Parked"));
+        await browser.OpenAsync(new Uri(host.DashboardUrl + "/queue?state=Parked"));
         var row = browser.Find("tr[data-agent='agent-parked']");
         Assert.Equal("Parked", row.GetAttribute("data-state"));
         Assert.Contains(parked.Error.ErrorCode, row.Text, StringComparison.Ordinal);
         browser.Screenshot("queue", output);
 
-        var synced = await host.CompletionAsync("agent-parked", SyncQueueState.Synced, () =>
-        {
-            browser.Button("Retry", "//tr[@data-agent='agent-parked']//form").Click();
-            return Task.CompletedTask;
-        });
+        var synced = await host.CompletionAsync("agent-parked", SyncQueueState.Synced, () => browser.SubmitAsync(browser.Button("Retry", "//tr[@data-agent='agent-parked']//form")));
 
-        Assert.Contains("due again", browser.WaitFor("p.notice[role=status]").Text, StringComparison.Ordinal);
+        Assert.Contains("due again", (await browser.WaitForAsync("p.notice[role=status]")).Text, StringComparison.Ordinal);
         Assert.Contains(host.Server.GetAssistants(DashboardHost.Account), a => (string?)a["id"] == synced.AssistantId && (string?)a["name"] == "Parked line");
-        browser.Open(new Uri(host.DashboardUrl + "/queue"));
+        await browser.OpenAsync(new Uri(host.DashboardUrl + "/queue"));
         Assert.Equal("Synced", browser.Find("tr[data-agent='agent-parked']").GetAttribute("data-state"));
     }
 
@@ -71,27 +67,27 @@ public sealed class BrowserTests(Browser browser, ITestOutputHelper output) : IC
             ["voice"] = new JsonObject { ["provider"] = "playht", ["voiceId"] = "jennifer" },
         });
 
-        browser.Open(new Uri(host.DashboardUrl + "/audit"));
+        await browser.OpenAsync(new Uri(host.DashboardUrl + "/audit"));
         browser.Find("#audit-org").SendKeys("org-1");
-        browser.Button("Run audit").Click();
-        var findings = browser.WaitFor("section[data-kind='LegacyVoice']");
+        await browser.SubmitAsync(browser.Button("Run audit"));
+        var findings = await browser.WaitForAsync("section[data-kind='LegacyVoice']");
         Assert.Contains(legacy, findings.Text, StringComparison.Ordinal);
         browser.Screenshot("audit", output);
 
-        browser.Button("Dry run").Click();
-        var plan = browser.WaitFor("table[data-repair='dry-run']");
+        await browser.SubmitAsync(browser.Button("Dry run"));
+        var plan = await browser.WaitForAsync("table[data-repair='dry-run']");
         Assert.Contains(legacy, plan.Text, StringComparison.Ordinal);
         Assert.Equal("playht", VoiceProvider(host, legacy));
 
-        browser.Button("Apply these fixes").Click();
-        var applied = browser.WaitFor("table[data-repair='applied']");
+        await browser.SubmitAsync(browser.Button("Apply these fixes"));
+        var applied = await browser.WaitForAsync("table[data-repair='applied']");
         Assert.Contains(legacy, applied.Text, StringComparison.Ordinal);
         Assert.Equal("Done", browser.Find("table[data-repair='applied'] td[data-status]").Text);
         Assert.NotEqual("playht", VoiceProvider(host, legacy));
         browser.Screenshot("audit-repaired", output);
 
-        browser.Button("Audit again").Click();
-        Assert.Equal("true", browser.WaitFor("[data-clean]").GetAttribute("data-clean"));
+        await browser.SubmitAsync(browser.Button("Audit again"));
+        Assert.Equal("true", (await browser.WaitForAsync("[data-clean]")).GetAttribute("data-clean"));
     }
 
     [BrowserFact]
@@ -102,19 +98,15 @@ public sealed class BrowserTests(Browser browser, ITestOutputHelper output) : IC
         host.Definitions.Set("org-1", "agent-1", definition);
         var first = await host.Manager.EnsureAssistantAsync(new AssistantSyncRequest("org-1", "agent-1", definition));
 
-        browser.Open(new Uri(host.DashboardUrl + "/agents?q=agent-1"));
+        await browser.OpenAsync(new Uri(host.DashboardUrl + "/agents?q=agent-1"));
         var row = browser.Find("tr[data-agent='agent-1']");
         Assert.Contains(first.AssistantId, row.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(DashboardHost.Key, browser.Driver.PageSource, StringComparison.Ordinal);
         browser.Screenshot("agents", output);
 
-        var done = await host.CompletionAsync("agent-1", SyncQueueState.Synced, () =>
-        {
-            browser.Button("Force", "//tr[@data-agent='agent-1']//form").Click();
-            return Task.CompletedTask;
-        });
+        var done = await host.CompletionAsync("agent-1", SyncQueueState.Synced, () => browser.SubmitAsync(browser.Button("Force", "//tr[@data-agent='agent-1']//form")));
 
-        Assert.Contains("queued with force", browser.WaitFor("p.notice[role=status]").Text, StringComparison.Ordinal);
+        Assert.Contains("queued with force", (await browser.WaitForAsync("p.notice[role=status]")).Text, StringComparison.Ordinal);
         Assert.Equal(first.AssistantId, done.AssistantId);
         Assert.Equal(SyncOutcome.Updated, done.Outcome);
     }
