@@ -129,6 +129,22 @@ public sealed partial class SecurityTests
         }
     }
 
+    [Fact]
+    public async Task Agents_ValuesFromTheStore_AreHtmlEncoded()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        var store = (IAssistantStateStore)host.Services.GetService(typeof(IAssistantStateStore))!;
+        await store.SetAsync("org-\"1\"", "<script>alert(1)</script>", new AssistantState("asst-<b>", "hash", DateTimeOffset.UnixEpoch) { AccountFingerprint = "abcd1234" });
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        var html = await client.GetStringAsync(new Uri("vapisync/agents", UriKind.Relative));
+
+        Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("asst-<b>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"org-&quot;1&quot;\"", html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
 }
