@@ -12,14 +12,15 @@ var builder = WebApplication.CreateBuilder(args);
 var embedded = EmbeddedVapi.NoKeyConfigured(builder.Configuration) ? new EmbeddedVapi() : null;
 
 builder.Services.AddVapiSync(builder.Configuration.GetSection(VapiSyncOptions.SectionName))
-    .AddCredentialProvider<JsonFileKeyStore>();
+    .AddCredentialProvider<JsonFileKeyStore>()
+    .AddSampleQueue(builder.Configuration);
 if (embedded is not null)
 {
     builder.Services.AddSingleton(embedded);
     builder.Services.PostConfigure<VapiSyncOptions>(embedded.Apply);
 }
 
-builder.Services.AddHealthChecks().AddVapiSyncHealthCheck();
+builder.Services.AddHealthChecks().AddVapiSyncHealthCheck().AddVapiSyncQueueHealthCheck();
 
 // The operations dashboard at /vapisync. Without a policy it serves only local requests; in Development this policy
 // lets anyone who reaches the host in. In production attach your own (e.g. an operators role) instead.
@@ -76,6 +77,8 @@ app.MapPost("/vapi/circuit/isolate", async (IVapiCircuitBreaker breaker, Cancell
     await breaker.IsolateAsync(ct);
     return Results.Ok(new { State = breaker.State.ToString(), breaker.OpenedAt });
 });
+
+app.MapQueueEndpoints();
 
 app.MapHealthChecks("/health");
 

@@ -45,6 +45,7 @@ internal static class VerificationRunner
                 ("Sustained 5xx: breaker opens, ResetAsync closes it, no restart", true, h => run.BreakerResetAsync(h, cancellationToken)),
                 ("Breaker isolated at run time, then reset: traffic flows again", false, h => run.IsolateResetAsync(h, cancellationToken)),
                 ("Messy account: audited, repaired, audited clean; a second repair writes nothing", true, _ => FleetCheck.MessyAccountRepairedAsync(fake!, cancellationToken)),
+                ("Vapi down for a while, saves keep coming: all converge after it is back", true, _ => QueueCheck.VapiDownSavesConvergeAsync(fake!, FakePlatformKey, run.Id, cancellationToken)),
             };
 
             foreach (var (name, needsFake, body) in checks)

@@ -17,7 +17,7 @@ public abstract class SyncQueueStoreContract
 
     protected virtual long ModelIterations => 200;
 
-    [Fact]
+    [StoreFact]
     public async Task Enqueue_NewAgent_IsPendingAtVersionOne()
     {
         var store = await CreateStoreAsync();
@@ -26,7 +26,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal(entry, await store.GetAsync("org-1", "a"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Enqueue_SeveralSaves_CoalesceToTheLatestDefinition()
     {
         var store = await CreateStoreAsync();
@@ -39,7 +39,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal((3L, "v3", T0), (claimed.Version, claimed.Request!.Assistant.Name, claimed.PendingSince!.Value));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Claim_ClaimedItem_IsNotClaimedAgainUntilItsLeaseExpires()
     {
         var store = await CreateStoreAsync();
@@ -54,7 +54,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal(SyncQueueState.Processing, (await store.GetAsync("org-1", "a"))!.State);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Complete_SameVersion_IsSyncedWithTheAssistantId()
     {
         var store = await CreateStoreAsync();
@@ -67,7 +67,7 @@ public abstract class SyncQueueStoreContract
         Assert.Empty(await store.ClaimAsync(10, Lease, T0.AddHours(1)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Complete_WhenANewerSaveArrivedDuringProcessing_LeavesTheNewerOnePending()
     {
         var store = await CreateStoreAsync();
@@ -84,7 +84,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal((2L, "v2"), (newer.Version, newer.Request!.Assistant.Name));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Fail_UsesAnAttemptAndWaitsForTheBackoff()
     {
         var store = await CreateStoreAsync();
@@ -98,7 +98,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal(1, Assert.Single(await store.ClaimAsync(10, Lease, T0.AddSeconds(30))).Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Release_UsesNoAttempt()
     {
         var store = await CreateStoreAsync();
@@ -112,7 +112,7 @@ public abstract class SyncQueueStoreContract
         Assert.Single(await store.ClaimAsync(10, Lease, T0.AddSeconds(5)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Park_KeepsTheReasonAndIsNotClaimedUntilRetried()
     {
         var store = await CreateStoreAsync();
@@ -128,7 +128,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal(0, retried.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Retry_SyncedOrMissingEntry_ReturnsFalse()
     {
         var store = await CreateStoreAsync();
@@ -138,7 +138,7 @@ public abstract class SyncQueueStoreContract
         Assert.False(await store.RetryAsync("org-1", "a", T0));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task EnqueueDelete_WinsOverAnOlderSave()
     {
         var store = await CreateStoreAsync();
@@ -150,7 +150,7 @@ public abstract class SyncQueueStoreContract
         Assert.Equal((SyncQueueOperation.Delete, (AssistantSyncRequest?)null), (item.Operation, item.Request));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Discard_WaitingEntry_IsRemovedButALiveClaimIsKept()
     {
         var store = await CreateStoreAsync();
@@ -163,7 +163,7 @@ public abstract class SyncQueueStoreContract
         Assert.Null(await store.GetAsync("org-1", "b"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task List_PagesInKeyOrderAndFiltersByState()
     {
         var store = await CreateStoreAsync();
@@ -184,7 +184,7 @@ public abstract class SyncQueueStoreContract
         Assert.Empty((await store.ListAsync(new SyncQueueQuery { State = SyncQueueState.Parked })).Items);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Statistics_CountStatesAndTheOldestWaitingSave()
     {
         var store = await CreateStoreAsync();
@@ -204,7 +204,7 @@ public abstract class SyncQueueStoreContract
     /// expiries: no agent is ever held by two live claims, every claim carries the latest definition, accepted
     /// completions never go back in version, and after a final drain every agent is synced at its latest version.
     /// </summary>
-    [Fact]
+    [StoreFact]
     public async Task RandomHistory_NeverLosesReordersOrDoubleClaims()
     {
         await Gen.Int[0, int.MaxValue].Array[20, 160].SampleAsync(

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using VapiSync.Client.Credentials;
+using VapiSync.Client.DependencyInjection.Internal;
 using VapiSync.Client.Resilience;
 using VapiSync.Client.Resilience.Internal;
 
@@ -14,6 +16,8 @@ internal sealed class VapiAvailability(
     ChainedCredentialProvider credentials,
     TimeProvider time,
     IOptions<SyncQueueOptions> options,
+    IOptionsMonitor<HttpStandardResilienceOptions> resilience,
+    VapiSyncBuilder registration,
     ILogger<VapiAvailability> logger) : IVapiAvailability
 {
     public async ValueTask WaitUntilCallableAsync(CancellationToken cancellationToken)
@@ -61,5 +65,15 @@ internal sealed class VapiAvailability(
             : TimeSpan.Zero;
     }
 
-    private bool IsBroken() => breaker.State is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Isolated waits for a person; open waits for its break to end. Polly leaves the open state only when a call is
+    /// attempted after the break, so once it is over the drainer must let calls through, or it would wait forever.
+    /// </summary>
+    private bool IsBroken() => breaker.State switch
+    {
+        CircuitState.Isolated => true,
+        CircuitState.Open => breaker.OpenedAt is { } openedAt
+            && time.GetUtcNow() < openedAt + resilience.Get(registration.ResiliencePipelineName).CircuitBreaker.BreakDuration,
+        _ => false,
+    };
 }

@@ -60,8 +60,12 @@ internal sealed class VapiSyncQueue(
         return store.DiscardAsync(organizationId, agentKey, time.GetUtcNow(), cancellationToken);
     }
 
-    public ValueTask<SyncQueueStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) =>
-        store.GetStatisticsAsync(time.GetUtcNow(), cancellationToken);
+    public async ValueTask<SyncQueueStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var statistics = await store.GetStatisticsAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        metrics.Update(statistics); // keeps the gauges fresh on instances that only enqueue (no drainer refreshing them)
+        return statistics;
+    }
 
     public IAsyncEnumerable<SyncQueueCompletion> ReadCompletionsAsync(CancellationToken cancellationToken = default) =>
         completions.ReadAsync(cancellationToken);
