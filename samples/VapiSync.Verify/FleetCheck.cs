@@ -13,7 +13,6 @@ internal static class FleetCheck
 {
     private const string Key = "sk-verify-fleet-key";
     private const string Account = "fleet-account";
-    private const FleetRepairKinds Everything = FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
 
     public static async Task<string> MessyAccountRepairedAsync(FakeVapiServer fake, CancellationToken ct)
     {
@@ -37,10 +36,10 @@ internal static class FleetCheck
             && before.Count(FleetFindingKind.Orphan) == seed.OrphanAssistantIds.Count && before.Count(FleetFindingKind.Drift) == seed.DriftedAssistantIds.Count,
             $"audit found {Summary(before)}, expected {seed.LegacyVoiceAssistantIds.Count}/{seed.DuplicateAssistantIds.Count}/{seed.OrphanAssistantIds.Count}/{seed.DriftedAssistantIds.Count}");
 
-        var dryRun = await fleet.RepairAsync(new FleetRepairRequest(audit, Everything), cancellationToken: ct);
+        var dryRun = await fleet.RepairAsync(new FleetRepairRequest(audit, FleetRepairKinds.All), cancellationToken: ct);
         Expect(Writes() == 0 && dryRun.Actions.Count > 0, $"dry run planned {dryRun.Actions.Count} and sent {Writes()} writes");
 
-        var repaired = await fleet.RepairAsync(new FleetRepairRequest(audit, Everything) { Apply = true }, cancellationToken: ct);
+        var repaired = await fleet.RepairAsync(new FleetRepairRequest(audit, FleetRepairKinds.All) { Apply = true }, cancellationToken: ct);
         var repairWrites = Writes();
         Expect(repaired.RemainingCount == 0, $"{repaired.RemainingCount} fixes failed");
 
@@ -49,7 +48,7 @@ internal static class FleetCheck
         var unmanaged = fake.GetAssistants(Account).Where(a => seed.UnmanagedLegacyVoiceAssistantIds.Contains(a["id"]!.GetValue<string>())).ToList();
         Expect(unmanaged.All(a => a["metadata"]?["vapiSyncKey"] is null), "an unmanaged assistant gained a sync key");
 
-        var again = await fleet.RepairAsync(new FleetRepairRequest(audit, Everything) { Apply = true }, cancellationToken: ct);
+        var again = await fleet.RepairAsync(new FleetRepairRequest(audit, FleetRepairKinds.All) { Apply = true }, cancellationToken: ct);
         Expect(Writes() == repairWrites && again.Actions.Count == 0, $"second repair sent {Writes() - repairWrites} writes");
 
         return $"{before.AssistantCount} assistants: {Summary(before)} · dry run 0 writes · repair {repairWrites} writes "

@@ -65,6 +65,49 @@ public static class MessyAccount
         };
     }
 
+    /// <summary>
+    /// Adds many managed assistants, one second apart, for load tests and benchmarks: agent <c>agent-{i}</c> of the
+    /// organization, every <paramref name="legacyVoiceEvery"/>-th with a PlayHT voice (0: none).
+    /// </summary>
+    /// <param name="server">The fake.</param>
+    /// <param name="accountId">The account.</param>
+    /// <param name="organizationId">The host organization whose sync keys they carry.</param>
+    /// <param name="count">How many assistants.</param>
+    /// <param name="legacyVoiceEvery">Every how many assistants one has a legacy voice; 0 for none.</param>
+    /// <returns>The assistants' ids, oldest first.</returns>
+    public static IReadOnlyList<string> SeedMany(FakeVapiServer server, string accountId, string organizationId, int count, int legacyVoiceEvery = 0)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(legacyVoiceEvery);
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var legacy = legacyVoiceEvery > 0 && i % legacyVoiceEvery == 0;
+            var body = new JsonObject
+            {
+                ["name"] = $"Agent {i}",
+                ["voice"] = legacy ? Voice("playht", "jennifer") : Voice("azure", "en-US-AriaNeural"),
+                ["metadata"] = new JsonObject { ["vapiSyncKey"] = Uri.EscapeDataString(organizationId) + "/" + Uri.EscapeDataString($"agent-{i}") },
+            };
+            ids.Add(AddAt(server, accountId, body, Epoch.AddSeconds(i)));
+        }
+
+        return ids;
+    }
+
+    private static string AddAt(FakeVapiServer server, string accountId, JsonObject body, DateTimeOffset createdAt)
+    {
+        var id = server.SeedAssistant(accountId, body);
+        var timestamp = createdAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        server.ModifyAssistant(accountId, id, a =>
+        {
+            a["createdAt"] = timestamp;
+            a["updatedAt"] = timestamp;
+        });
+        return id;
+    }
+
     private static JsonObject Voice(string provider, string voiceId) => new() { ["provider"] = provider, ["voiceId"] = voiceId };
 
     private static (string Key, JsonObject Definition) Agent(string key, string name, string firstMessage, JsonObject voice) => (key, new JsonObject
@@ -115,16 +158,6 @@ public static class MessyAccount
             return Add(body);
         }
 
-        private string Add(JsonObject body)
-        {
-            var id = server.SeedAssistant(accountId, body);
-            var createdAt = Epoch.AddDays(Count++).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            server.ModifyAssistant(accountId, id, a =>
-            {
-                a["createdAt"] = createdAt;
-                a["updatedAt"] = createdAt;
-            });
-            return id;
-        }
+        private string Add(JsonObject body) => AddAt(server, accountId, body, Epoch.AddDays(Count++));
     }
 }

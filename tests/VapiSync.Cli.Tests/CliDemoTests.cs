@@ -20,11 +20,10 @@ public sealed class CliDemoTests
     [Fact]
     public async Task Audit_DemoWithJsonAndMarkdown_WritesTheReports()
     {
-        var dir = Directory.CreateTempSubdirectory("vapisync-cli-");
-        try
+        await CliRunner.InTempFolderAsync(async dir =>
         {
-            var json = Path.Combine(dir.FullName, "audit.json");
-            var markdown = Path.Combine(dir.FullName, "audit.md");
+            var json = Path.Combine(dir, "audit.json");
+            var markdown = Path.Combine(dir, "audit.md");
 
             var (exitCode, _) = await CliRunner.RunAsync("audit", "--demo", "--json", json, "--markdown", markdown);
 
@@ -33,11 +32,7 @@ public sealed class CliDemoTests
             Assert.Equal(9, report.Findings.Count);
             Assert.Equal("demo-org", report.OrganizationId);
             Assert.Contains("| Orphan | 2 |", await File.ReadAllTextAsync(markdown), StringComparison.Ordinal);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -94,23 +89,18 @@ public sealed class CliDemoTests
     [Fact]
     public async Task PlanAndApply_Folder_CreatesNewAgentsThenPlansNothing()
     {
-        var dir = Directory.CreateTempSubdirectory("vapisync-agents-");
-        try
+        await CliRunner.InTempFolderAsync(async dir =>
         {
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "concierge.json"),
+            await File.WriteAllTextAsync(Path.Combine(dir, "concierge.json"),
                 """{"name":"Concierge","firstMessage":"Welcome!","voice":{"provider":"azure","voiceId":"en-US-AriaNeural"}}""");
 
-            var (planExit, planOutput) = await CliRunner.RunAsync("plan", dir.FullName, "--demo");
-            var (applyExit, applyOutput) = await CliRunner.RunAsync("apply", dir.FullName, "--demo");
+            var (planExit, planOutput) = await CliRunner.RunAsync("plan", dir, "--demo");
+            var (applyExit, applyOutput) = await CliRunner.RunAsync("apply", dir, "--demo");
 
             Assert.Equal(ExitCodes.Pending, planExit);
             Assert.Matches(@"concierge\s+│\s+create", planOutput);
             Assert.Equal(ExitCodes.Ok, applyExit);
             Assert.Matches(@"concierge\s+│\s+Created", applyOutput);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        });
     }
 }

@@ -20,4 +20,18 @@ internal static class CliRunner
         var exitCode = await CliApp.RunAsync(args, console, deadline.Token);
         return (exitCode, writer.ToString());
     }
+
+    /// <summary>Runs a test body with a fresh temporary folder, deleted afterwards.</summary>
+    public static async Task InTempFolderAsync(Func<string, Task> body)
+    {
+        var folder = Directory.CreateTempSubdirectory("vapisync-cli-");
+        try
+        {
+            await body(folder.FullName);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -12,6 +12,15 @@ public sealed class CliUsageTests
     }
 
     [Fact]
+    public async Task BadBaseUrl_ExitsTwo()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("audit", "--base-url", "not a url");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("is not an absolute http(s) URL", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Repair_NoKindChosen_ExitsTwo()
     {
         var (exitCode, output) = await CliRunner.RunAsync("repair", "--demo");
@@ -59,20 +68,15 @@ public sealed class CliUsageTests
     [Fact]
     public async Task Plan_BadAgentFile_ExitsTwoNamingTheFile()
     {
-        var dir = Directory.CreateTempSubdirectory("vapisync-agents-");
-        try
+        await CliRunner.InTempFolderAsync(async dir =>
         {
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "broken.json"), "{ not json");
+            await File.WriteAllTextAsync(Path.Combine(dir, "broken.json"), "{ not json");
 
-            var (exitCode, output) = await CliRunner.RunAsync("plan", dir.FullName, "--demo");
+            var (exitCode, output) = await CliRunner.RunAsync("plan", dir, "--demo");
 
             Assert.Equal(ExitCodes.Usage, exitCode);
             Assert.Contains("broken.json", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        });
     }
 
     [Fact]

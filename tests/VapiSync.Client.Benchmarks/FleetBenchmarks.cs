@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
@@ -80,20 +79,7 @@ public class FleetBenchmarks
     {
         _server = FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = Key, DefaultAccountId = "bench", Latency = latency, RecordBodies = false })
             .GetAwaiter().GetResult();
-        var epoch = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        _ids = [];
-        for (var i = 0; i < count; i++)
-        {
-            var id = _server.SeedAssistant("bench", new JsonObject
-            {
-                ["name"] = $"Agent {i}",
-                ["voice"] = new JsonObject { ["provider"] = i % legacyEvery == 0 ? "playht" : "azure", ["voiceId"] = i % legacyEvery == 0 ? "jennifer" : "en-US-AriaNeural" },
-                ["metadata"] = new JsonObject { ["vapiSyncKey"] = $"org/agent-{i}" },
-            });
-            var createdAt = epoch.AddSeconds(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            _server.ModifyAssistant("bench", id, a => a["createdAt"] = createdAt);
-            _ids.Add(id);
-        }
+        _ids = [.. MessyAccount.SeedMany(_server, "bench", "org", count, legacyEvery)];
 
         var services = new ServiceCollection();
         services.AddLogging();

@@ -18,4 +18,7 @@ public enum FleetRepairKinds
 
     /// <summary>Re-apply the definition of drifted agents (<see cref="FleetRepairOperation.Reapply"/>).</summary>
     Drift = 8,
+
+    /// <summary>Every kind, orphans included: name it only when deleting orphans is meant.</summary>
+    All = LegacyVoices | Duplicates | Orphans | Drift,
 }

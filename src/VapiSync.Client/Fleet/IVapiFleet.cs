@@ -18,6 +18,7 @@ public interface IVapiFleet
     /// <param name="cancellationToken">Cancels the audit.</param>
     /// <returns>The findings, serializable with <see cref="FleetAuditReport.ToJson"/>.</returns>
     /// <exception cref="ArgumentException">The request is invalid (checked before any I/O).</exception>
+    /// <exception cref="Http.VapiValidationException">An agent's definition cannot be sent to Vapi (checked before any I/O).</exception>
     /// <exception cref="Credentials.VapiCredentialNotFoundException">No credential provider had a key for the organization.</exception>
     /// <exception cref="Http.VapiApiException">Listing the account failed.</exception>
     Task<FleetAuditReport> AuditAsync(FleetAuditRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default);

@@ -8,7 +8,6 @@ namespace VapiSync.Client.IntegrationTests.Fleet;
 /// <summary>Seeded random faults (503, 429, resets, commit-then-fail, malformed bodies) while repairing: repeated runs converge, and never hurt what must stay.</summary>
 public sealed class FleetFaultTests
 {
-    private const FleetRepairKinds Everything = FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
 
     [Theory]
     [InlineData(1)]
@@ -29,7 +28,7 @@ public sealed class FleetFaultTests
         {
             try
             {
-                var result = await fleet.RepairAsync(RepairRequest(messy, Everything), cancellationToken: IntegrationHost.Deadline());
+                var result = await fleet.RepairAsync(RepairRequest(messy, FleetRepairKinds.All), cancellationToken: IntegrationHost.Deadline());
                 if (result.Actions.Count == 0)
                 {
                     break;

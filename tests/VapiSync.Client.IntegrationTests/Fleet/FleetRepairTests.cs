@@ -8,7 +8,6 @@ namespace VapiSync.Client.IntegrationTests.Fleet;
 
 public sealed class FleetRepairTests
 {
-    private const FleetRepairKinds Everything = FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
 
     [Fact]
     public async Task RepairAsync_DryRunByDefault_PlansWithoutWriting()
@@ -16,7 +15,7 @@ public sealed class FleetRepairTests
         var (host, seed) = await StartMessyAsync();
         await using var _ = host;
 
-        var result = await host.Fleet().RepairAsync(new FleetRepairRequest(AuditRequest(seed), Everything), cancellationToken: IntegrationHost.Deadline());
+        var result = await host.Fleet().RepairAsync(new FleetRepairRequest(AuditRequest(seed), FleetRepairKinds.All), cancellationToken: IntegrationHost.Deadline());
 
         Assert.False(result.Applied);
         Assert.All(result.Actions, a => Assert.Equal(FleetRepairStatus.Planned, a.Status));
@@ -87,7 +86,7 @@ public sealed class FleetRepairTests
         var (host, seed) = await StartMessyAsync();
         await using var _ = host;
 
-        var withoutOrphans = await host.Fleet().RepairAsync(RepairRequest(seed, Everything & ~FleetRepairKinds.Orphans), cancellationToken: IntegrationHost.Deadline());
+        var withoutOrphans = await host.Fleet().RepairAsync(RepairRequest(seed, FleetRepairKinds.All & ~FleetRepairKinds.Orphans), cancellationToken: IntegrationHost.Deadline());
 
         Assert.DoesNotContain(withoutOrphans.Actions, a => a.Operation == FleetRepairOperation.Delete && seed.OrphanAssistantIds.Contains(a.AssistantId));
         var audit = await host.Fleet().AuditAsync(AuditRequest(seed), cancellationToken: IntegrationHost.Deadline());
@@ -116,11 +115,11 @@ public sealed class FleetRepairTests
         var (host, seed) = await StartMessyAsync();
         await using var _ = host;
         var fleet = host.Fleet();
-        var first = await fleet.RepairAsync(RepairRequest(seed, Everything), cancellationToken: IntegrationHost.Deadline());
+        var first = await fleet.RepairAsync(RepairRequest(seed, FleetRepairKinds.All), cancellationToken: IntegrationHost.Deadline());
         Assert.All(first.Actions, a => Assert.Equal(FleetRepairStatus.Done, a.Status));
         host.Server.ClearRequests();
 
-        var second = await fleet.RepairAsync(RepairRequest(seed, Everything), cancellationToken: IntegrationHost.Deadline());
+        var second = await fleet.RepairAsync(RepairRequest(seed, FleetRepairKinds.All), cancellationToken: IntegrationHost.Deadline());
 
         Assert.True(second.Audit.IsClean);
         Assert.Empty(second.Actions);
@@ -144,12 +143,12 @@ public sealed class FleetRepairTests
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            fleet.RepairAsync(RepairRequest(seed, Everything) with { MaxDegreeOfParallelism = 1 }, progress, interrupt.Token));
+            fleet.RepairAsync(RepairRequest(seed, FleetRepairKinds.All) with { MaxDegreeOfParallelism = 1 }, progress, interrupt.Token));
         var firstRun = host.Writes().Select(w => w.Path).ToList();
         Assert.Equal(3, firstRun.Count);
         host.Server.ClearRequests();
 
-        var resumed = await fleet.RepairAsync(RepairRequest(seed, Everything), cancellationToken: IntegrationHost.Deadline());
+        var resumed = await fleet.RepairAsync(RepairRequest(seed, FleetRepairKinds.All), cancellationToken: IntegrationHost.Deadline());
 
         Assert.Equal(8 - 3, resumed.WriteCount);
         Assert.Empty(host.Writes().Select(w => w.Path).Intersect(firstRun));
@@ -181,7 +180,7 @@ public sealed class FleetRepairTests
         await using var _ = host;
         var only = seed.UnmanagedLegacyVoiceAssistantIds[0];
 
-        var result = await host.Fleet().RepairAsync(RepairRequest(seed, Everything) with { AssistantIds = [only] }, cancellationToken: IntegrationHost.Deadline());
+        var result = await host.Fleet().RepairAsync(RepairRequest(seed, FleetRepairKinds.All) with { AssistantIds = [only] }, cancellationToken: IntegrationHost.Deadline());
 
         Assert.Equal([only], result.Actions.Select(a => a.AssistantId));
         Assert.Equal(["/assistant/" + only], host.Writes().Select(w => w.Path));
@@ -194,7 +193,7 @@ public sealed class FleetRepairTests
         await using var _ = host;
         var reports = new List<FleetProgress>();
 
-        await host.Fleet().RepairAsync(RepairRequest(seed, Everything), new InlineProgress(p => { lock (reports) { reports.Add(p); } }), IntegrationHost.Deadline());
+        await host.Fleet().RepairAsync(RepairRequest(seed, FleetRepairKinds.All), new InlineProgress(p => { lock (reports) { reports.Add(p); } }), IntegrationHost.Deadline());
 
         Assert.Contains(new FleetProgress(FleetPhase.Listing, seed.AssistantCount, seed.AssistantCount), reports);
         Assert.Contains(new FleetProgress(FleetPhase.Repairing, 8, 8), reports);

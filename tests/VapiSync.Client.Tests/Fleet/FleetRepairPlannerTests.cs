@@ -8,22 +8,21 @@ namespace VapiSync.Client.Tests.Fleet;
 
 public sealed class FleetRepairPlannerTests
 {
-    private const FleetRepairKinds All = FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
 
     public static TheoryData<FleetFindingKind[], FleetRepairKinds, bool, string> Table => new()
     {
         // findings of one assistant, kinds chosen, definition has a voice → the writes planned
         { [FleetFindingKind.LegacyVoice], FleetRepairKinds.LegacyVoices, true, "PatchVoice" },
         { [FleetFindingKind.LegacyVoice], FleetRepairKinds.Duplicates, true, "" },
-        { [FleetFindingKind.Duplicate, FleetFindingKind.LegacyVoice], All, true, "Delete" },
+        { [FleetFindingKind.Duplicate, FleetFindingKind.LegacyVoice], FleetRepairKinds.All, true, "Delete" },
         { [FleetFindingKind.Duplicate, FleetFindingKind.LegacyVoice], FleetRepairKinds.LegacyVoices, true, "PatchVoice" },
-        { [FleetFindingKind.Orphan], All & ~FleetRepairKinds.Orphans, true, "" },
-        { [FleetFindingKind.Orphan, FleetFindingKind.LegacyVoice], All & ~FleetRepairKinds.Orphans, true, "PatchVoice" },
+        { [FleetFindingKind.Orphan], FleetRepairKinds.All & ~FleetRepairKinds.Orphans, true, "" },
+        { [FleetFindingKind.Orphan, FleetFindingKind.LegacyVoice], FleetRepairKinds.All & ~FleetRepairKinds.Orphans, true, "PatchVoice" },
         { [FleetFindingKind.Orphan], FleetRepairKinds.Orphans, true, "Delete" },
         { [FleetFindingKind.Drift], FleetRepairKinds.Drift, true, "Reapply" },
         { [FleetFindingKind.Drift], FleetRepairKinds.LegacyVoices, true, "" },
-        { [FleetFindingKind.Drift, FleetFindingKind.LegacyVoice], All, true, "Reapply" },
-        { [FleetFindingKind.Drift, FleetFindingKind.LegacyVoice], All, false, "Reapply,PatchVoice" },
+        { [FleetFindingKind.Drift, FleetFindingKind.LegacyVoice], FleetRepairKinds.All, true, "Reapply" },
+        { [FleetFindingKind.Drift, FleetFindingKind.LegacyVoice], FleetRepairKinds.All, false, "Reapply,PatchVoice" },
         { [FleetFindingKind.Drift, FleetFindingKind.LegacyVoice], FleetRepairKinds.LegacyVoices, true, "PatchVoice" },
     };
 
@@ -45,7 +44,7 @@ public sealed class FleetRepairPlannerTests
     {
         var findings = new[] { Finding(FleetFindingKind.LegacyVoice, "a"), Finding(FleetFindingKind.LegacyVoice, "b") };
 
-        var plan = FleetRepairPlanner.Plan(findings, All, new HashSet<string> { "b" }, new Dictionary<string, DesiredAssistant>());
+        var plan = FleetRepairPlanner.Plan(findings, FleetRepairKinds.All, new HashSet<string> { "b" }, new Dictionary<string, DesiredAssistant>());
 
         Assert.Equal(["b"], plan.Select(p => p.AssistantId));
     }

@@ -40,8 +40,7 @@ internal static class FleetRequestValidator
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request.Audit ?? throw new ArgumentException("FleetRepairRequest.Audit is required.", nameof(request)));
-        const FleetRepairKinds all = FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
-        if ((request.Kinds & ~all) != 0)
+        if ((request.Kinds & ~FleetRepairKinds.All) != 0)
         {
             throw new ArgumentException($"FleetRepairRequest.Kinds {request.Kinds} has unknown flags.", nameof(request));
         }
