@@ -21,6 +21,11 @@ if (embedded is not null)
 }
 
 builder.Services.AddHealthChecks().AddVapiSyncHealthCheck().AddVapiSyncQueueHealthCheck();
+
+// The operations dashboard at /vapisync. Without a policy it serves only local requests; in Development this policy
+// lets anyone who reaches the host in. In production attach your own (e.g. an operators role) instead.
+builder.Services.AddVapiSyncDashboard(o => o.Title = "VapiSync sample");
+builder.Services.AddAuthorization(o => o.AddPolicy("VapiSyncDashboardDevelopment", p => p.RequireAssertion(_ => true)));
 builder.Services.AddProblemDetails();
 
 // A body the binder cannot read (malformed JSON, a wrong type, no body, not JSON) must reach the error mapping below as
@@ -83,6 +88,12 @@ app.MapPost("/vapi/circuit/isolate", async (IVapiCircuitBreaker breaker, Cancell
 app.MapQueueEndpoints();
 
 app.MapHealthChecks("/health");
+
+var dashboard = app.MapVapiSyncDashboard("/vapisync");
+if (app.Environment.IsDevelopment())
+{
+    dashboard.RequireAuthorization("VapiSyncDashboardDevelopment");
+}
 
 // Library exceptions → problem details with the right status; Vapi's own messages are passed on.
 app.Use(async (context, next) =>
