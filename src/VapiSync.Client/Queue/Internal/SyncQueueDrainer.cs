@@ -183,11 +183,28 @@ internal sealed class SyncQueueDrainer(
             }
 
             var completion = await ApplyAsync(item, token).ConfigureAwait(false);
-            await NotifyAsync(completion, token).ConfigureAwait(false);
-            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
-            if (entry is not null && item.PendingSince is { } since)
+
+            // Observers hear before the write while the lease holds (a crash in between repeats the notice, never loses
+            // it). Once the lease ran out mid-sync another claimer may have applied and reported the item, so then only
+            // a write the store still accepts is reported: each landed version is reported once.
+            var leaseHeld = time.GetUtcNow() < item.LeaseExpiresAt;
+            if (leaseHeld)
             {
-                metrics.RecordLatency(completion.CompletedAt - since);
+                await NotifyAsync(completion, token).ConfigureAwait(false);
+            }
+
+            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                if (!leaseHeld)
+                {
+                    await NotifyAsync(completion, token).ConfigureAwait(false);
+                }
+
+                if (item.PendingSince is { } since)
+                {
+                    metrics.RecordLatency(completion.CompletedAt - since);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -241,8 +258,17 @@ internal sealed class SyncQueueDrainer(
                 ? $"Gave up after {attempt} attempts; the last failed with {error.ErrorCode}: {error.Message}"
                 : SyncQueueFailure.ParkReason(exception, error);
             SyncQueueLog.Parked(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, reason);
-            await NotifyAsync(Completion(item, SyncQueueState.Parked) with { Error = error }, token).ConfigureAwait(false);
-            await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false);
+            var leaseHeld = now < item.LeaseExpiresAt;
+            var parked = Completion(item, SyncQueueState.Parked) with { Error = error };
+            if (leaseHeld)
+            {
+                await NotifyAsync(parked, token).ConfigureAwait(false);
+            }
+
+            if (await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
+            {
+                await NotifyAsync(parked, token).ConfigureAwait(false);
+            }
         }
     }
 
