@@ -391,4 +391,29 @@ public sealed class SyncQueueDrainerTests
 
         Assert.Single(heard);
     }
+
+    [Fact]
+    public async Task SyncOutlivingItsLease_IsCancelledAndFailedBeforeTheLeaseEnds_NeverRunsTwiceAtOnce()
+    {
+        await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        var firstCall = new TaskCompletionSource();
+        var never = new TaskCompletionSource<AssistantSyncResult>();
+        var calls = 0;
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            Interlocked.Increment(ref calls);
+            firstCall.TrySetResult();
+            return never.Task.WaitAsync(call.Arg<CancellationToken>()); // a hung Vapi call that honours cancellation
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await firstCall.Task.WaitAsync(QueueHarness.Deadline());
+        await h.Probe.WaitIdleAsync(QueueHarness.Deadline());
+
+        h.Time.Advance(TimeSpan.FromSeconds(55)); // within the lease, past its margin
+
+        var settled = await h.NextSettledAsync();
+        Assert.Equal(("fail", SyncQueueState.Failing, 1), (settled.Kind, settled.Entry?.State, settled.Entry?.Attempts));
+        Assert.Equal(1, Volatile.Read(ref calls));
+    }
 }

@@ -172,7 +172,12 @@ internal sealed class SyncQueueDrainer(
     private async Task ProcessAsync(SyncQueueWorkItem item)
     {
         await Task.Yield(); // the claim loop goes on while this item runs
-        var token = _abort.Token;
+
+        // The sync must end before its lease does, or another claimer would apply the same item at the same time.
+        var budget = item.LeaseExpiresAt - time.GetUtcNow() - LeaseMargin(_options.LeaseDuration);
+        using var leaseEnds = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, leaseEnds.Token);
+        var token = linked.Token;
         try
         {
             var pause = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
@@ -206,6 +211,10 @@ internal sealed class SyncQueueDrainer(
                     metrics.RecordLatency(completion.CompletedAt - since);
                 }
             }
+        }
+        catch (OperationCanceledException) when (leaseEnds.IsCancellationRequested && !_abort.IsCancellationRequested)
+        {
+            await HandleFailureAsync(item, new TimeoutException($"The sync did not finish within the queue's lease ({_options.LeaseDuration:g})."), CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -317,6 +326,9 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Time kept back from the lease to record the outcome before it expires: a tenth, at most 30 seconds.</summary>
+    private static TimeSpan LeaseMargin(TimeSpan lease) => lease / 10 < TimeSpan.FromSeconds(30) ? lease / 10 : TimeSpan.FromSeconds(30);
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {
