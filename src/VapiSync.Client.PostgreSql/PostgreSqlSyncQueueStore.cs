@@ -82,7 +82,20 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     /// <summary>Creates the schema, table and indexes if they do not exist. Safe to run concurrently from several instances.</summary>
     /// <param name="cancellationToken">Cancels the migration.</param>
     /// <returns>A task that completes when the table exists.</returns>
+    /// <exception cref="VapiSyncQueueStoreException">The database failed.</exception>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await MigrateCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw StoreFailed(ex);
+        }
+    }
+
+    private async Task MigrateCoreAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -384,24 +397,47 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
 
     private async ValueTask<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object?[] parameters)
     {
-        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = CreateCommand(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            rows.Add(read(reader));
-        }
+            await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = CreateCommand(sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
 
-        return rows;
+            return rows;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw StoreFailed(ex);
+        }
     }
 
     private async ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
-        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = CreateCommand(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = CreateCommand(sql, parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw StoreFailed(ex);
+        }
     }
+
+    /// <summary>
+    /// Hosts catch the library's one exception base, so a database failure is wrapped; Npgsql's message names the
+    /// server and the error, never the connection string's password.
+    /// </summary>
+    private VapiSyncQueueStoreException StoreFailed(NpgsqlException ex) => new(
+        $"The sync queue's PostgreSQL table {_table} could not be used: {ex.Message}",
+        ex.IsTransient || ex is not PostgresException,
+        ex);
 
     private NpgsqlCommand CreateCommand(string sql, object?[] parameters)
     {

@@ -42,4 +42,7 @@ public static class VapiErrorCodes
 
     /// <summary>The state store failed.</summary>
     public const string StateStoreFailed = "state_store_failed";
+
+    /// <summary>The sync queue's store failed; the queued save or read did not happen.</summary>
+    public const string QueueStoreFailed = "queue_store_failed";
 }

@@ -7,7 +7,9 @@ namespace VapiSync.Client.Queue;
 /// <remarks>
 /// Called on the instance that drained the item, before the queue records it as finished: if the instance stops
 /// in between, the item is applied again (a no-op at Vapi) and the observer called again, so delivery is at least once
-/// and the observer should be idempotent. An observer that throws is logged; the item still counts as finished.
+/// and the observer should be idempotent. When the drainer's lease ran out mid-sync (another instance may have taken the
+/// item over), the observer is called only after the queue accepted the record, so a take-over never reports twice.
+/// An observer that throws is logged; the item still counts as finished.
 /// </remarks>
 public interface IVapiSyncQueueObserver
 {

@@ -29,10 +29,10 @@ public sealed class SyncQueueOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Gets or sets the longest backoff between two attempts of an item.</summary>
-    /// <value>The default value is five minutes.</value>
+    /// <summary>Gets or sets the longest backoff between two attempts of an item. It is also how long an item that failed through a long outage may still wait once Vapi is back, so keep it short.</summary>
+    /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets after how many transient failures an item is parked, or <see langword="null"/> to retry it until it succeeds (an outage must not lose saves).</summary>
     /// <value>The default value is <see langword="null"/>.</value>

@@ -349,4 +349,71 @@ public sealed class SyncQueueDrainerTests
         {
         }
     }
+
+    [Fact]
+    public async Task LeaseExpiresMidSync_TheSecondClaimLands_ObserversHearOfTheSaveOnce()
+    {
+        await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        var firstCall = new TaskCompletionSource();
+        var release = new TaskCompletionSource<AssistantSyncResult>();
+        var calls = 0;
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(_ =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                firstCall.SetResult();
+                return release.Task; // a sync slower than the lease
+            }
+
+            return Task.FromResult(QueueHarness.Result("asst-1"));
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await firstCall.Task.WaitAsync(QueueHarness.Deadline());
+
+        // The lease runs out while the first sync hangs: the item is claimed again and lands.
+        await h.Probe.WaitIdleAsync(QueueHarness.Deadline());
+        h.Time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var landed = await h.NextSettledAsync();
+        Assert.Equal(("complete", SyncQueueState.Synced), (landed.Kind, landed.Entry?.State));
+
+        // The first sync then returns; its lease is gone, so its write is refused and it must not report a second landing.
+        release.SetResult(QueueHarness.Result("asst-1"));
+        var stale = await h.NextSettledAsync();
+        Assert.Equal(("complete", (SyncQueueEntry?)null), stale);
+        await h.StopAsync(QueueHarness.Deadline()); // every in-flight item has finished, notifications included
+
+        var heard = new List<SyncQueueCompletion>();
+        while (h.Observer.Completions.Reader.TryRead(out var completion))
+        {
+            heard.Add(completion);
+        }
+
+        Assert.Single(heard);
+    }
+
+    [Fact]
+    public async Task SyncOutlivingItsLease_IsCancelledAndFailedBeforeTheLeaseEnds_NeverRunsTwiceAtOnce()
+    {
+        await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        var firstCall = new TaskCompletionSource();
+        var never = new TaskCompletionSource<AssistantSyncResult>();
+        var calls = 0;
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            Interlocked.Increment(ref calls);
+            firstCall.TrySetResult();
+            return never.Task.WaitAsync(call.Arg<CancellationToken>()); // a hung Vapi call that honours cancellation
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await firstCall.Task.WaitAsync(QueueHarness.Deadline());
+        await h.Probe.WaitIdleAsync(QueueHarness.Deadline());
+
+        h.Time.Advance(TimeSpan.FromSeconds(55)); // within the lease, past its margin
+
+        var settled = await h.NextSettledAsync();
+        Assert.Equal(("fail", SyncQueueState.Failing, 1), (settled.Kind, settled.Entry?.State, settled.Entry?.Attempts));
+        Assert.Equal(1, Volatile.Read(ref calls));
+    }
 }

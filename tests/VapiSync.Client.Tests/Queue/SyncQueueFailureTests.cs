@@ -47,4 +47,18 @@ public sealed class SyncQueueFailureTests
             Assert.InRange(SyncQueueFailure.Backoff(attempt, options, random).TotalSeconds, step / 2, step);
         }
     }
+
+    [Fact]
+    public void Backoff_WithDefaults_AfterALongOutage_RetriesWithinThirtySecondsOfRecovery()
+    {
+        // An item that failed through an hour-long outage has many attempts; once Vapi is back it must not idle for
+        // minutes (saves are expected to converge promptly after recovery).
+        var options = new SyncQueueOptions();
+        var random = new Random(11);
+
+        for (var attempt = 1; attempt <= 200; attempt++)
+        {
+            Assert.InRange(SyncQueueFailure.Backoff(attempt, options, random), TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        }
+    }
 }

@@ -172,7 +172,12 @@ internal sealed class SyncQueueDrainer(
     private async Task ProcessAsync(SyncQueueWorkItem item)
     {
         await Task.Yield(); // the claim loop goes on while this item runs
-        var token = _abort.Token;
+
+        // The sync must end before its lease does, or another claimer would apply the same item at the same time.
+        var budget = item.LeaseExpiresAt - time.GetUtcNow() - LeaseMargin(_options.LeaseDuration);
+        using var leaseEnds = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, leaseEnds.Token);
+        var token = linked.Token;
         try
         {
             var pause = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
@@ -183,12 +188,33 @@ internal sealed class SyncQueueDrainer(
             }
 
             var completion = await ApplyAsync(item, token).ConfigureAwait(false);
-            await NotifyAsync(completion, token).ConfigureAwait(false);
-            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
-            if (entry is not null && item.PendingSince is { } since)
+
+            // Observers hear before the write while the lease holds (a crash in between repeats the notice, never loses
+            // it). Once the lease ran out mid-sync another claimer may have applied and reported the item, so then only
+            // a write the store still accepts is reported: each landed version is reported once.
+            var leaseHeld = time.GetUtcNow() < item.LeaseExpiresAt;
+            if (leaseHeld)
             {
-                metrics.RecordLatency(completion.CompletedAt - since);
+                await NotifyAsync(completion, token).ConfigureAwait(false);
             }
+
+            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                if (!leaseHeld)
+                {
+                    await NotifyAsync(completion, token).ConfigureAwait(false);
+                }
+
+                if (item.PendingSince is { } since)
+                {
+                    metrics.RecordLatency(completion.CompletedAt - since);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (leaseEnds.IsCancellationRequested && !_abort.IsCancellationRequested)
+        {
+            await HandleFailureAsync(item, new TimeoutException($"The sync did not finish within the queue's lease ({_options.LeaseDuration:g})."), CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -241,8 +267,17 @@ internal sealed class SyncQueueDrainer(
                 ? $"Gave up after {attempt} attempts; the last failed with {error.ErrorCode}: {error.Message}"
                 : SyncQueueFailure.ParkReason(exception, error);
             SyncQueueLog.Parked(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, reason);
-            await NotifyAsync(Completion(item, SyncQueueState.Parked) with { Error = error }, token).ConfigureAwait(false);
-            await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false);
+            var leaseHeld = now < item.LeaseExpiresAt;
+            var parked = Completion(item, SyncQueueState.Parked) with { Error = error };
+            if (leaseHeld)
+            {
+                await NotifyAsync(parked, token).ConfigureAwait(false);
+            }
+
+            if (await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
+            {
+                await NotifyAsync(parked, token).ConfigureAwait(false);
+            }
         }
     }
 
@@ -291,6 +326,9 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Time kept back from the lease to record the outcome before it expires: a tenth, at most 30 seconds.</summary>
+    private static TimeSpan LeaseMargin(TimeSpan lease) => lease / 10 < TimeSpan.FromSeconds(30) ? lease / 10 : TimeSpan.FromSeconds(30);
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {
