@@ -69,4 +69,13 @@ public sealed class VapiSyncOptions
     /// <value>The default value is 3.</value>
     [Range(1, 10)]
     public int MaxCreateAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants another instance
+    /// created for the same agent at the same moment (instances that share no lock). One list request per create;
+    /// <see cref="TimeSpan.Zero"/> turns the check off (safe when every instance shares a cross-instance lock).
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ConvergenceWindow { get; set; } = TimeSpan.FromSeconds(5);
 }

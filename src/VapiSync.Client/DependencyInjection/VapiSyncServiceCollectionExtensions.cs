@@ -74,7 +74,10 @@ public static class VapiSyncServiceCollectionExtensions
         services.TryAddSingleton<IVoiceNormalizer, VoiceNormalizer>();
         services.TryAddSingleton<IAssistantStateStore, InMemoryAssistantStateStore>();
         services.TryAddSingleton<IAssistantSyncLock, InProcessAssistantSyncLock>();
+        services.TryAddSingleton(sp => AssistantGateway.For(sp.GetRequiredService<IVapiClient>()));
         services.TryAddSingleton<AssistantIndex>();
+        services.TryAddSingleton<SafeCreate>();
+        services.TryAddSingleton<IAccountMover, OrphaningAccountMover>();
         services.TryAddSingleton<IVapiAssistantManager, VapiAssistantManager>();
 
         var httpClient = AddHttpClient(services);

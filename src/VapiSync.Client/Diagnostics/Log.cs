@@ -38,6 +38,15 @@ internal static partial class Log
     [LoggerMessage(1009, LogLevel.Warning, "Vapi rate-limited the create of agent {AgentKey} of organization {OrganizationId} (attempt {Attempt}); trying again in {Wait}")]
     public static partial void CreateRateLimited(ILogger logger, string organizationId, string agentKey, TimeSpan wait, int attempt);
 
+    [LoggerMessage(1010, LogLevel.Warning, "{Count} assistants carry the sync key of agent {AgentKey} of organization {OrganizationId} (concurrent creates by instances that share no lock); keeping {AssistantId}, the oldest, and deleting the others")]
+    public static partial void ConcurrentCreatesConverged(ILogger logger, string organizationId, string agentKey, int count, string assistantId);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Could not check for concurrent creates of agent {AgentKey} of organization {OrganizationId} after creating {AssistantId}; the next listing of the account settles it")]
+    public static partial void ConvergenceFailed(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Could not delete duplicate assistant {AssistantId} of agent {AgentKey} of organization {OrganizationId}; the next listing of the account settles it")]
+    public static partial void DuplicateNotDeleted(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
+
     [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
     public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
 
@@ -49,6 +58,9 @@ internal static partial class Log
 
     [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]
     public static partial void VapiRequestNotAnswered(ILogger logger, string operation, string errorCode, string exceptionType);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Listing the Vapi account of key {KeyFingerprint}: {Cells} group(s) of at least 1000 assistants share both createdAt and updatedAt to the millisecond; Vapi's list cannot page through them, so some may be missing")]
+    public static partial void ListingIncomplete(ILogger logger, string keyFingerprint, int cells);
 
     [LoggerMessage(4000, LogLevel.Warning, "The Vapi circuit breaker opened for {BreakDuration}: calls are suspended")]
     public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);

@@ -187,7 +187,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
 
         var result = await _h.Manager.EnsureAssistantAsync(SyncHarness.Request());
 
-        Assert.Equal(SyncOutcome.Created, result.Outcome);
+        Assert.Equal(SyncOutcome.Adopted, result.Outcome); // found after a lost answer: adopted, not created
         Assert.Equal(created.Id, result.AssistantId);
         await Client.Received(1).CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>());
     }

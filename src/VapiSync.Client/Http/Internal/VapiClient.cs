@@ -106,43 +106,28 @@ internal sealed class VapiClient : IVapiClient
         return true;
     }
 
-    public async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(VapiCredential credential, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(VapiCredential credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        var limit = _options.CurrentValue.ListPageSize;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? filter = null;
-        var steppedPast = false;
-        while (true)
+        return ListAssistantsAsync(credential, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every assistant created in [<paramref name="createdAtGe"/>, <paramref name="createdAtLe"/>] (unbounded where
+    /// null), each once, timestamp ties of any size included (see <see cref="AssistantListWalk"/>).
+    /// </summary>
+    internal async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var walk = new AssistantListWalk((path, ct) => GetPageAsync(credential, path, ct), _options.CurrentValue.ListPageSize);
+        await foreach (var assistant in walk.WalkAsync(createdAtGe, createdAtLe, cancellationToken).ConfigureAwait(false))
         {
-            var page = await GetPageAsync(credential, $"assistant?limit={limit}{filter}", cancellationToken).ConfigureAwait(false);
-            var fresh = 0;
-            var oldest = DateTimeOffset.MaxValue;
-            foreach (var assistant in page)
-            {
-                oldest = assistant.CreatedAt < oldest ? assistant.CreatedAt : oldest;
-                if (seen.Add(assistant.Id))
-                {
-                    fresh++;
-                    yield return assistant;
-                }
-            }
+            yield return assistant;
+        }
 
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            // Walk back with createdAtLe so assistants created in the same millisecond as the page's oldest are not
-            // skipped (duplicates are dropped by id). A full page with nothing new means more ties than one page
-            // holds: step past them once with createdAtLt.
-            if (fresh == 0 && steppedPast)
-            {
-                yield break;
-            }
-
-            steppedPast = fresh == 0;
-            filter = $"&{(steppedPast ? "createdAtLt" : "createdAtLe")}={Uri.EscapeDataString(FormatCursor(oldest))}";
+        if (walk.Incomplete > 0)
+        {
+            Log.ListingIncomplete(_logger, credential.Fingerprint, walk.Incomplete);
         }
     }
 
