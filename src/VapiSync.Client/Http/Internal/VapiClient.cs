@@ -53,7 +53,7 @@ internal sealed class VapiClient : IVapiClient
         var created = await ReadAsync(response, VapiJsonContext.Default.CreatedAssistant, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
         if (!AssistantIds.IsValid(created.Id))
         {
-            throw new VapiApiException(response.StatusCode, ["Vapi created an assistant but its answer carries no valid id."], "malformed_response", VapiOperation.Create.Display());
+            throw new VapiApiException(response.StatusCode, ["Vapi created an assistant but its answer carries no valid id."], VapiErrorCodes.MalformedResponse, VapiOperation.Create.Display());
         }
 
         return created;
@@ -208,12 +208,12 @@ internal sealed class VapiClient : IVapiClient
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         BrokenCircuitException => new VapiApiException(
-            0, ["The circuit breaker is open: calls to Vapi are suspended until it closes or is reset."], "circuit_open", operation.Display(), ex),
+            0, ["The circuit breaker is open: calls to Vapi are suspended until it closes or is reset."], VapiErrorCodes.CircuitOpen, operation.Display(), ex),
         TimeoutRejectedException or OperationCanceledException => new VapiApiException(
-            0, ["Vapi did not answer in time."], "timeout", operation.Display(), ex),
+            0, ["Vapi did not answer in time."], VapiErrorCodes.Timeout, operation.Display(), ex),
         HttpRequestException http => new VapiApiException(
-            0, [$"Vapi could not be reached ({http.HttpRequestError})."], "connection_failed", operation.Display(), ex),
-        IOException => new VapiApiException(0, ["The connection to Vapi broke."], "connection_failed", operation.Display(), ex),
+            0, [$"Vapi could not be reached ({http.HttpRequestError})."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex),
+        IOException => new VapiApiException(0, ["The connection to Vapi broke."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex),
         _ => null,
     };
 
@@ -244,7 +244,7 @@ internal sealed class VapiClient : IVapiClient
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], "connection_failed", operation.Display(), ex);
+            throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex);
         }
 
         try
@@ -258,7 +258,7 @@ internal sealed class VapiClient : IVapiClient
             throw new VapiApiException(
                 response.StatusCode,
                 [$"Vapi answered {(int)response.StatusCode} with a body that is not a valid {typeof(T).Name}: {ex.Message} Body starts: {preview}"],
-                "malformed_response",
+                VapiErrorCodes.MalformedResponse,
                 operation.Display(),
                 ex);
         }
