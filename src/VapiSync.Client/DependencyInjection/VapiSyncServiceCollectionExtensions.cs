@@ -83,11 +83,26 @@ public static class VapiSyncServiceCollectionExtensions
         var httpClient = AddHttpClient(services);
         var pipeline = httpClient.AddStandardResilienceHandler();
 
-        // Added after the resilience handler, so it runs inside it: once per attempt.
+        // Added after the resilience handler, so they run inside it, once per attempt and under its timeouts: the
+        // gate records 429 pauses; the body is read in full before the attempt counts as answered.
         services.TryAddSingleton<RetryAfterPauses>();
         httpClient.AddHttpMessageHandler(sp => new RetryAfterGate(sp.GetRequiredService<RetryAfterPauses>(), sp.GetRequiredService<TimeProvider>()));
+        httpClient.AddHttpMessageHandler(() => new ResponseBufferingHandler());
         services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
             .PostConfigure<VapiCircuitBreaker>((options, breaker) => VapiResilienceSetup.Enforce(options, breaker));
+        var pipelineName = pipeline.PipelineName;
+        services.TryAddSingleton<IVapiClient>(sp =>
+        {
+            var resilience = sp.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>();
+            return new VapiClient(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+                sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>(),
+                sp.GetRequiredService<VapiSyncMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<VapiClient>>(),
+                sp.GetRequiredService<RetryAfterPauses>(),
+                () => resilience.Get(pipelineName).TotalRequestTimeout.Timeout);
+        });
 
         var builder = new VapiSyncBuilder(services, httpClient, pipeline.PipelineName);
         services.AddSingleton(builder);
@@ -113,12 +128,6 @@ public static class VapiSyncServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RedactLoggedHeaders(_ => true);
-        services.TryAddSingleton<IVapiClient>(sp => new VapiClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>(),
-            sp.GetRequiredService<VapiSyncMetrics>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<VapiClient>>()));
         return httpClient;
     }
 }
