@@ -11,11 +11,11 @@ namespace VapiSync.Client.Http.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Ranges are closed intervals of whole milliseconds (Vapi's timestamp precision). A full page is split by what it
-/// holds: when it is ordered newest first (Vapi's order) everything newer than its oldest item was on it, so the walk
-/// goes on below that item (<c>createdAtLe</c>, duplicates dropped by id); when it is in any other order the range is
-/// bisected. Neither step relies on the order for correctness except the newest-first shortcut, which assumes a
-/// newest-first page holds the newest items of its range.
+/// Ranges are closed intervals of whole milliseconds (Vapi's timestamp precision). A full page splits its range at its
+/// oldest item: the walk goes on below it (<c>createdAtLe</c>, ties read again and dropped by id) and checks above it
+/// with a page one larger than what the full page held there — short (so complete) when Vapi lists newest first, full
+/// (so split again) when it lists in any other order. Correctness never depends on the order; with Vapi's
+/// newest-first order each full page costs one extra, small request.
 /// </para>
 /// <para>
 /// Ties: a full page whose items all share one <c>createdAt</c> is followed by a walk of that single millisecond split
@@ -89,25 +89,20 @@ internal sealed class AssistantListWalk
         var (min, max) = (created.Min(), created.Max());
         if (min == max)
         {
-            // More assistants share this millisecond than one page holds: walk it on its own, then the rest of the range.
-            // (The part above is read too: a page of ties says nothing about the order of the rest.)
-            Push(pending, cell with { CreatedLo = cell.CreatedLo, CreatedHi = min - 1 });
-            Push(pending, cell with { CreatedLo = min + 1, CreatedHi = cell.CreatedHi });
-            Push(pending, cell with { CreatedLo = min, CreatedHi = min });
+            // More assistants share this millisecond than one page holds: walk it on its own, then the rest of the range
+            // on both sides (a page of ties says nothing about the order of the rest).
+            Push(pending, new Cell(cell.CreatedLo, min - 1, null, null, _limit));
+            Push(pending, new Cell(min + 1, cell.CreatedHi, null, null, _limit));
+            Push(pending, new Cell(min, min, null, null, _limit));
             return;
         }
 
-        if (IsNewestFirst(created))
-        {
-            // Everything newer than the page's oldest item was on the page; ties at the oldest are read again.
-            Push(pending, cell with { CreatedHi = min });
-            return;
-        }
-
-        foreach (var (partLo, partHi) in Parts(cell.CreatedLo, cell.CreatedHi, min, max))
-        {
-            Push(pending, cell with { CreatedLo = partLo, CreatedHi = partHi });
-        }
+        // Go on below the page's oldest item (ties at it are read again and dropped by id), and prove that the page
+        // held everything above it: asking for one more than it held there comes back short when Vapi lists newest
+        // first, and full (then split further) when it does not.
+        var above = created.Count(c => c > min);
+        Push(pending, new Cell(cell.CreatedLo, min, null, null, _limit));
+        Push(pending, new Cell(min + 1, cell.CreatedHi, null, null, Math.Min(_limit, above + 1)));
     }
 
     private void SplitTies(Cell cell, List<VapiAssistant> page, Stack<Cell> pending)
@@ -131,15 +126,15 @@ internal sealed class AssistantListWalk
 
         if (min == max)
         {
-            Push(pending, cell with { UpdatedLo = cell.UpdatedLo, UpdatedHi = min - 1 });
-            Push(pending, cell with { UpdatedLo = min + 1, UpdatedHi = cell.UpdatedHi });
-            Push(pending, cell with { UpdatedLo = min, UpdatedHi = min });
+            Push(pending, cell with { UpdatedLo = cell.UpdatedLo, UpdatedHi = min - 1, Limit = _limit });
+            Push(pending, cell with { UpdatedLo = min + 1, UpdatedHi = cell.UpdatedHi, Limit = _limit });
+            Push(pending, cell with { UpdatedLo = min, UpdatedHi = min, Limit = _limit });
             return;
         }
 
         foreach (var (partLo, partHi) in Parts(cell.UpdatedLo, cell.UpdatedHi, min, max))
         {
-            Push(pending, cell with { UpdatedLo = partLo, UpdatedHi = partHi });
+            Push(pending, cell with { UpdatedLo = partLo, UpdatedHi = partHi, Limit = _limit });
         }
     }
 
@@ -166,19 +161,6 @@ internal sealed class AssistantListWalk
         }
 
         pending.Push(cell);
-    }
-
-    private static bool IsNewestFirst(List<long> created)
-    {
-        for (var i = 1; i < created.Count; i++)
-        {
-            if (created[i] > created[i - 1])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static long Ms(DateTimeOffset value) => Math.Max(0, (value - Epoch).Ticks / TimeSpan.TicksPerMillisecond);

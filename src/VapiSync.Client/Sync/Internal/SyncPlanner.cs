@@ -106,13 +106,12 @@ internal static class SyncPlanner
             return new SyncDecision(SyncStep.Lookup);
         }
 
-        var outcome = facts.Moved ? SyncOutcome.Moved : facts.Missing.Count > 0 ? SyncOutcome.Recreated : SyncOutcome.Adopted;
         if (facts.Found is { } found && !facts.Missing.Contains(found))
         {
-            return new SyncDecision(SyncStep.Patch, found, outcome);
+            return new SyncDecision(SyncStep.Patch, found, facts.Moved ? SyncOutcome.Moved : SyncOutcome.Adopted);
         }
 
-        return new SyncDecision(SyncStep.Create, null, outcome == SyncOutcome.Adopted ? SyncOutcome.Created : outcome);
+        return new SyncDecision(SyncStep.Create, null, facts.Moved ? SyncOutcome.Moved : facts.Missing.Count > 0 ? SyncOutcome.Recreated : SyncOutcome.Created);
     }
 
     /// <summary>
