@@ -71,11 +71,18 @@ public sealed class VapiSyncOptions
     public int MaxCreateAttempts { get; set; } = 3;
 
     /// <summary>
-    /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants another instance
-    /// created for the same agent at the same moment (instances that share no lock). One list request per create;
-    /// <see cref="TimeSpan.Zero"/> turns the check off (safe when every instance shares a cross-instance lock).
+    /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
+    /// created for the same agent at the same moment — for instances that share no state store and no cross-instance
+    /// lock. After each create, one list request reads the assistants created within this window of it; the oldest
+    /// (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted.
+    /// <see cref="TimeSpan.Zero"/> turns the check off (right for one instance, or instances sharing a cross-instance lock).
     /// </summary>
-    /// <value>The default value is 5 seconds.</value>
+    /// <remarks>
+    /// The list request returns every assistant of the account created within the window, so its cost grows with the
+    /// account's create rate times twice the window: keep the window to the time two instances' saves of one agent can be
+    /// apart (a second or two), and prefer a shared lock (PostgreSQL) for high create rates.
+    /// </remarks>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/> (off).</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan ConvergenceWindow { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConvergenceWindow { get; set; }
 }
