@@ -41,7 +41,7 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Warning, "{Count} assistants carry the sync key of agent {AgentKey} of organization {OrganizationId} (concurrent creates by instances that share no lock); keeping {AssistantId}, the oldest, and deleting the others")]
     public static partial void ConcurrentCreatesConverged(ILogger logger, string organizationId, string agentKey, int count, string assistantId);
 
-    [LoggerMessage(1011, LogLevel.Warning, "Could not check for concurrent creates of agent {AgentKey} of organization {OrganizationId} after creating {AssistantId}; the next listing of the account settles it")]
+    [LoggerMessage(1011, LogLevel.Warning, "Could not check for concurrent creates of agent {AgentKey} of organization {OrganizationId} after creating {AssistantId}; the sync fails and the next one settles it")]
     public static partial void ConvergenceFailed(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
 
     [LoggerMessage(1012, LogLevel.Warning, "Could not delete duplicate assistant {AssistantId} of agent {AgentKey} of organization {OrganizationId}; the next listing of the account settles it")]

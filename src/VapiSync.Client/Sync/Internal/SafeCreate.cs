@@ -97,7 +97,8 @@ internal sealed class SafeCreate
 
     private async Task WaitOutRateLimitAsync(SyncTarget target, Exception ex, int attempt, CancellationToken cancellationToken)
     {
-        var wait = (ex as VapiApiException)?.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
+        // Vapi's own Retry-After (even 0) is honoured, capped; without one, a second.
+        var wait = (ex as VapiApiException)?.RetryAfter is { } retryAfter && retryAfter >= TimeSpan.Zero
             ? (retryAfter < MaxRateLimitWait ? retryAfter : MaxRateLimitWait)
             : TimeSpan.FromSeconds(1);
         Log.CreateRateLimited(_logger, target.OrganizationId, target.AgentKey, wait, attempt);
@@ -105,9 +106,9 @@ internal sealed class SafeCreate
     }
 
     /// <summary>
-    /// Lists the assistants created within the window around ours and keeps one winner for the key. A listing or delete
-    /// that fails leaves our assistant in place (it exists and holds our definition); the failure is logged, and the
-    /// next lookup of the key that lists the account settles it.
+    /// Lists the assistants created within the window around ours and keeps one winner for the key. When that listing
+    /// fails the sync fails too (typed), the key is marked uncertain, and the next sync lists the account and deletes
+    /// the losers; a delete that fails is logged and left to the next listing.
     /// </summary>
     private async Task<(string AssistantId, bool Adopted)> ConvergeAsync(SyncTarget target, string ownId, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
@@ -122,10 +123,17 @@ internal sealed class SafeCreate
         {
             same = await SameKeyAsync(target, createdAt - window, createdAt + window, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
+        catch (Exception ex)
         {
-            Log.ConvergenceFailed(_logger, ex, target.OrganizationId, target.AgentKey, ownId);
-            return (ownId, false);
+            // Unconverged: the sync fails (no state is written) and the next lookup of the key lists the account again
+            // and deletes the losers then.
+            _index.MarkUncertain(target.Credential, target.Desired.SyncKey);
+            if (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
+            {
+                Log.ConvergenceFailed(_logger, ex, target.OrganizationId, target.AgentKey, ownId);
+            }
+
+            throw;
         }
 
         if (!same.Exists(a => a.Id == ownId))

@@ -48,9 +48,9 @@ internal sealed class VapiAssistantManager(
             var credential = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
             var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
             (string Id, SyncOutcome Outcome) done;
-            await using (await syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false))
+            await using (await Guard(() => syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
             {
-                var state = await store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false);
+                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
                 var facts = SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged);
                 (done, var orphans) = await ExecuteAsync(target, facts, cancellationToken).ConfigureAwait(false);
                 if (done.Outcome != SyncOutcome.Unchanged || state?.AccountFingerprint is null)
@@ -61,7 +61,7 @@ internal sealed class VapiAssistantManager(
                         LastOutcome = done.Outcome,
                         Orphans = orphans ?? state?.Orphans ?? [],
                     };
-                    await store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken).ConfigureAwait(false);
+                    await Guard(() => store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken), "write the agent's state", cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -96,8 +96,14 @@ internal sealed class VapiAssistantManager(
                     facts = facts with { Moved = true };
                     break;
                 case SyncStep.Lookup:
-                    var found = await index.FindAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
-                    facts = facts with { LookedUp = true, Found = found };
+                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+                    if (found.Count > 1)
+                    {
+                        // Duplicates left by creates that could not converge: every side keeps the same winner.
+                        await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
                     break;
                 case SyncStep.Create:
                     var (id, adopted) = await safeCreate.CreateAsync(target, cancellationToken).ConfigureAwait(false);
@@ -166,6 +172,31 @@ internal sealed class VapiAssistantManager(
             await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
+        }
+    }
+
+    /// <summary>A store or lock is the host's code: whatever it throws (even synchronously) surfaces as the library's own typed failure.</summary>
+    private static async ValueTask<T> Guard<T>(Func<ValueTask<T>> call, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new VapiStateStoreException($"Could not {what} ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    private static async ValueTask Guard(Func<ValueTask> call, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new VapiStateStoreException($"Could not {what} ({ex.GetType().Name}).", ex);
         }
     }
 
