@@ -75,6 +75,9 @@ public static class VapiSyncServiceCollectionExtensions
         services.TryAddSingleton<IAssistantStateStore, InMemoryAssistantStateStore>();
         services.TryAddSingleton<IAssistantSyncLock, InProcessAssistantSyncLock>();
         services.TryAddSingleton<AssistantIndex>();
+        services.TryAddSingleton<CredentialPolicy>();
+        services.TryAddSingleton<AccountMoveMetrics>();
+        services.TryAddSingleton<AccountMove>();
         services.TryAddSingleton<IVapiAssistantManager, VapiAssistantManager>();
 
         var httpClient = AddHttpClient(services);

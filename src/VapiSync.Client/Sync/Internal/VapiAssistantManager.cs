@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
+using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Diagnostics;
 using VapiSync.Client.Http;
 using VapiSync.Client.Http.Internal;
@@ -26,6 +27,8 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
     private readonly VapiSyncMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CredentialPolicy _policy; // [#12]
+    private readonly AccountMove _accounts; // [#12]
 
     public VapiAssistantManager(
         IVapiClient client,
@@ -37,8 +40,12 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
         IOptionsMonitor<VapiSyncOptions> options,
         VapiSyncMetrics metrics,
         TimeProvider time,
-        ILogger<VapiAssistantManager> logger)
+        ILogger<VapiAssistantManager> logger,
+        CredentialPolicy policy,
+        AccountMove accounts)
     {
+        _policy = policy;
+        _accounts = accounts;
         _client = client;
         _normalizer = normalizer;
         _credentials = credentials;
@@ -67,26 +74,36 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
         var started = _time.GetTimestamp();
         try
         {
-            var credential = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
-            var context = new SyncContext(request, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+            var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+            var agent = new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey); // [#12]
 
-            SyncOutcome outcome;
-            string assistantId;
+            VapiCredential credential;
+            AccountSyncResult synced;
             await using (await _lock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false))
             {
                 var state = await _store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false);
-                (assistantId, outcome) = await ApplyAsync(context, state, options, cancellationToken).ConfigureAwait(false);
-                if (outcome != SyncOutcome.Unchanged)
+
+                // [#12 hook A] a failing key store is not a change of account: judge the key against the recorded account.
+                credential = _policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
+                var context = new SyncContext(request, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+
+                // [#12 hook B] recorded account ≠ the key's account: adopt or create in the new one, then delete in the old one.
+                synced = await _accounts.SyncAsync(
+                    agent, state, credential, (moving, ct) => moving ? AdoptOrCreateAsync(context, ct) : ApplyAsync(context, state, options, ct), cancellationToken).ConfigureAwait(false);
+
+                // [#12 hook C] the account, the outcome and the orphans are part of the state.
+                if (AccountMove.NextState(state, synced, context.Hash, credential, _time.GetUtcNow()) is { } newState)
                 {
-                    var newState = new AssistantState(assistantId, context.Hash, _time.GetUtcNow());
                     await _store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken).ConfigureAwait(false);
                 }
             }
 
+            var (assistantId, outcome) = (synced.AssistantId, synced.Outcome);
+
             Log.Synced(_logger, request.OrganizationId, request.AgentKey, assistantId, outcome, credential.Source);
             _metrics.RecordSync(outcome, _time.GetElapsedTime(started));
             VapiSyncTelemetry.Complete(activity, outcome, assistantId);
-            return new AssistantSyncResult { AssistantId = assistantId, Outcome = outcome, Voice = voice, CredentialSource = credential.Source };
+            return new AssistantSyncResult { AssistantId = assistantId, Outcome = outcome, Voice = voice, CredentialSource = credential.Source, Orphans = synced.Orphans };
         }
         catch (Exception ex)
         {
@@ -125,11 +142,14 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
     public async Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
     {
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
-        var credential = await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var resolved = (await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false)).Credential!;
         var syncKey = SyncKey.For(organizationId, agentKey);
         await using (await _lock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
         {
             var state = await _store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+
+            // [#12 hook D] delete in the account the assistant is recorded in, with that account's key.
+            var credential = await _accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
             var assistantId = state?.AssistantId ?? await _index.FindAsync(credential, syncKey, refresh: false, cancellationToken).ConfigureAwait(false);
             var deleted = assistantId is not null
                 && await _client.DeleteAssistantAsync(credential, assistantId, cancellationToken).ConfigureAwait(false);
@@ -138,18 +158,21 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
                 _index.Forget(credential, syncKey, assistantId);
             }
 
+            // [#12 hook E] orphans are deleted too, or logged: the state that remembers them goes.
+            await _accounts.AbandonOrphansAsync(new AgentAccount(organizationId, agentKey, syncKey), state?.Orphans, cancellationToken).ConfigureAwait(false);
             await _store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             Log.Deleted(_logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
         }
     }
 
-    private async ValueTask<VapiCredential> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
+    private async ValueTask<CredentialResolution> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
     {
         using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync credential");
-        var credential = await _credentials.GetRequiredCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var resolution = await _credentials.ResolveAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var credential = resolution.Credential ?? throw new VapiCredentialNotFoundException(organizationId, resolution.Attempts);
         activity?.SetTag("vapisync.credential.source", credential.Source);
-        return credential;
+        return resolution;
     }
 
     private async Task<(string AssistantId, SyncOutcome Outcome)> ApplyAsync(
@@ -166,6 +189,12 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
             return await UpdateOrRecreateAsync(context, knownId, SyncOutcome.Updated, cancellationToken).ConfigureAwait(false);
         }
 
+        return await AdoptOrCreateAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>No assistant known in this account: the one carrying the sync key, else a new one.</summary>
+    private async Task<(string AssistantId, SyncOutcome Outcome)> AdoptOrCreateAsync(SyncContext context, CancellationToken cancellationToken)
+    {
         var existing = await _index.FindAsync(context.Credential, context.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
