@@ -83,7 +83,7 @@ public sealed class AccountMoveTests
         await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Keys.Remove("acme", out _);
-        store.Retired["acme"] = AcmeKey;
+        store.Retire("acme", AcmeKey);
         var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         Assert.Equal((SyncOutcome.Moved, "Options:PlatformApiKey"), (moved.Outcome, moved.CredentialSource));
@@ -115,7 +115,7 @@ public sealed class AccountMoveTests
 
         // The orphan stays reported until the key is found again; the next sync that changes the agent deletes it.
         var unchanged = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
-        store.Retired["acme"] = AcmeKey;
+        store.Retire("acme", AcmeKey);
         var updated = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme", name: "Front desk"), ct);
 
         Assert.Equal(moved.Orphans, unchanged.Orphans);
@@ -330,7 +330,7 @@ public sealed class AccountMoveTests
         Assert.NotNull(await host.Services.GetRequiredService<IAssistantStateStore>().GetAsync("acme", "agent-1", ct));
     }
 
-    private static async Task<IntegrationHost> StartAsync(SwitchableKeyStore store, Action<VapiSyncOptions>? configure = null)
+    internal static async Task<IntegrationHost> StartAsync(SwitchableKeyStore store, Action<VapiSyncOptions>? configure = null)
     {
         var host = await IntegrationHost.StartAsync(configure, b =>
         {
@@ -349,13 +349,18 @@ public sealed class AccountMoveTests
     {
         public ConcurrentDictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
 
-        public ConcurrentDictionary<string, string> Retired { get; } = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(string Org, string Key), bool> _retired = new();
 
-        public HashSet<string> Down { get; } = new(StringComparer.Ordinal);
+        public ConcurrentSet Down { get; } = new();
 
-        public HashSet<string> Refuse { get; } = new(StringComparer.Ordinal);
+        public ConcurrentSet Refuse { get; } = new();
 
         public bool OwnKeyRequired { get; init; }
+
+        /// <summary>Keeps a key the organization no longer uses, findable by fingerprint only.</summary>
+        public void Retire(string organizationId, string key) => _retired[(organizationId, key)] = true;
+
+        public void Forget(string organizationId, string key) => _retired.TryRemove((organizationId, key), out _);
 
         public ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default)
         {
@@ -368,7 +373,7 @@ public sealed class AccountMoveTests
         public ValueTask<VapiCredential?> GetCredentialByFingerprintAsync(string organizationId, string fingerprint, CancellationToken cancellationToken = default)
         {
             ThrowIfUnavailable(organizationId);
-            var match = new[] { Keys.GetValueOrDefault(organizationId), Retired.GetValueOrDefault(organizationId) }
+            var match = _retired.Keys.Where(r => r.Org == organizationId).Select(r => r.Key).Prepend(Keys.GetValueOrDefault(organizationId))
                 .FirstOrDefault(k => k is not null && VapiCredential.ComputeFingerprint(k) == fingerprint);
             return ValueTask.FromResult(match is null ? null : new VapiCredential(match, nameof(SwitchableKeyStore)));
         }
@@ -385,5 +390,16 @@ public sealed class AccountMoveTests
                 throw new VapiCredentialUnavailableException(organizationId, "this organization's key is being rotated");
             }
         }
+    }
+
+    internal sealed class ConcurrentSet
+    {
+        private readonly ConcurrentDictionary<string, bool> _items = new(StringComparer.Ordinal);
+
+        public void Add(string item) => _items[item] = true;
+
+        public void Remove(string item) => _items.TryRemove(item, out _);
+
+        public bool Contains(string item) => _items.ContainsKey(item);
     }
 }
