@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -71,6 +72,31 @@ public sealed class AccountMoveTests
         Assert.Equal(1, host.Count("POST"));
         Assert.Equal(1, host.Count("DELETE", "/assistant/" + first.AssistantId));
         Assert.Equal("deleted", Assert.Single(moves.GetMeasurementSnapshot()).Tags["vapisync.previous_assistant"]);
+    }
+
+    [Fact]
+    public async Task Sync_Moved_TraceTaggedWithBothAccountsAndTheOldAssistantsFate()
+    {
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "VapiSync.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var store = new SwitchableKeyStore();
+        await using var host = await StartAsync(store);
+        var ct = IntegrationHost.Deadline();
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-move", org: "acme"), ct);
+
+        store.Keys["acme"] = AcmeKey;
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-move", org: "acme"), ct);
+
+        var sync = Assert.Single(activities, a => a.OperationName == "vapisync sync" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-move" && (string?)a.GetTagItem("vapisync.outcome") == "moved");
+        Assert.Equal(PlatformFingerprint, sync.GetTagItem("vapisync.account.previous"));
+        Assert.Equal(AcmeFingerprint, sync.GetTagItem("vapisync.account"));
+        Assert.Equal("deleted", sync.GetTagItem("vapisync.previous_assistant"));
     }
 
     [Fact]
