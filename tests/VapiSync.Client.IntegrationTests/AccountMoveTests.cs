@@ -59,12 +59,8 @@ public sealed class AccountMoveTests
         var store = new SwitchableKeyStore();
         await using var host = await StartAsync(store);
         using var moves = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "VapiSync.Client", "vapisync.account.move.count");
-        var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
-        host.Server.ClearRequests();
 
-        store.Keys["acme"] = AcmeKey;
-        var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
+        var (first, moved) = await OnPlatformThenGainKeyAsync(host, store, _ => host.Server.ClearRequests());
 
         Assert.Equal(SyncOutcome.Moved, moved.Outcome);
         Assert.Empty(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount));
@@ -87,11 +83,8 @@ public sealed class AccountMoveTests
         ActivitySource.AddActivityListener(listener);
         var store = new SwitchableKeyStore();
         await using var host = await StartAsync(store);
-        var ct = IntegrationHost.Deadline();
-        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-move", org: "acme"), ct);
 
-        store.Keys["acme"] = AcmeKey;
-        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-move", org: "acme"), ct);
+        await OnPlatformThenGainKeyAsync(host, store, agent: "traced-move");
 
         var sync = Assert.Single(activities, a => a.OperationName == "vapisync sync" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-move" && (string?)a.GetTagItem("vapisync.outcome") == "moved");
         Assert.Equal(PlatformFingerprint, sync.GetTagItem("vapisync.account.previous"));
@@ -103,10 +96,9 @@ public sealed class AccountMoveTests
     public async Task Sync_OrganizationLosesKeyStoreKeepsRetiredKey_MovedToPlatformAndOldOneDeleted()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store);
+        var (started, _) = await StartInAcmeAccountAsync(store);
+        await using var host = started;
         var ct = IntegrationHost.Deadline();
-        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Keys.Remove("acme", out _);
         store.Retire("acme", AcmeKey);
@@ -122,10 +114,9 @@ public sealed class AccountMoveTests
     public async Task Sync_OldKeyUnresolvable_SucceedsRecordsAndReportsOrphan_DeletedOnceKeyIsBack()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store);
+        var (started, first) = await StartInAcmeAccountAsync(store);
+        await using var host = started;
         var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Keys.Remove("acme", out _);
         var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
@@ -155,10 +146,9 @@ public sealed class AccountMoveTests
     public async Task Sync_KeyStoreThrowsForAgentInItsOwnAccount_TypedTransientErrorAndNoRequest()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store);
+        var (started, _) = await StartInAcmeAccountAsync(store);
+        await using var host = started;
         var ct = IntegrationHost.Deadline();
-        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
         host.Server.ClearRequests();
 
         store.Down.Add("acme");
@@ -199,10 +189,9 @@ public sealed class AccountMoveTests
     public async Task Sync_FallbackAlways_MovesOutDuringOutageAndBackAfter_OneAssistantInOrganizationAccount()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store, o => o.CredentialFallback = CredentialFallback.Always);
+        var (started, first) = await StartInAcmeAccountAsync(store, o => o.CredentialFallback = CredentialFallback.Always);
+        await using var host = started;
         var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Down.Add("acme");
         var out1 = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
@@ -273,11 +262,10 @@ public sealed class AccountMoveTests
     public async Task Sync_KeyRotatedWithinSameAccount_UpdatedInPlaceNothingDeleted()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store);
+        var (started, first) = await StartInAcmeAccountAsync(store);
+        await using var host = started;
         host.Server.AddApiKey("sk-acme-rotated-key", AcmeAccount);
         var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Keys["acme"] = "sk-acme-rotated-key";
         var rotated = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
@@ -294,12 +282,8 @@ public sealed class AccountMoveTests
     {
         var store = new SwitchableKeyStore();
         await using var host = await StartAsync(store);
-        var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
-        host.Server.RemoveAssistant(IntegrationHost.PlatformAccount, first.AssistantId);
 
-        store.Keys["acme"] = AcmeKey;
-        var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
+        var (_, moved) = await OnPlatformThenGainKeyAsync(host, store, id => host.Server.RemoveAssistant(IntegrationHost.PlatformAccount, id));
 
         Assert.Equal(SyncOutcome.Moved, moved.Outcome);
         Assert.Empty(moved.Orphans);
@@ -311,12 +295,8 @@ public sealed class AccountMoveTests
     {
         var store = new SwitchableKeyStore();
         await using var host = await StartAsync(store);
-        var ct = IntegrationHost.Deadline();
-        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
-        host.Server.PinAssistant(IntegrationHost.PlatformAccount, first.AssistantId);
 
-        store.Keys["acme"] = AcmeKey;
-        var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
+        var (first, moved) = await OnPlatformThenGainKeyAsync(host, store, id => host.Server.PinAssistant(IntegrationHost.PlatformAccount, id));
 
         Assert.Equal(SyncOutcome.Moved, moved.Outcome);
         Assert.Equal(new[] { (first.AssistantId, PlatformFingerprint) }, moved.Orphans.Select(o => (o.AssistantId, o.AccountFingerprint)));
@@ -343,10 +323,9 @@ public sealed class AccountMoveTests
     public async Task Delete_RecordedAccountKeyUnresolvable_TypedErrorAndStateKept()
     {
         var store = new SwitchableKeyStore();
-        store.Keys["acme"] = AcmeKey;
-        await using var host = await StartAsync(store);
+        var (started, _) = await StartInAcmeAccountAsync(store);
+        await using var host = started;
         var ct = IntegrationHost.Deadline();
-        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
 
         store.Keys.Remove("acme", out _);
         var ex = await Assert.ThrowsAsync<VapiCredentialUnavailableException>(() => host.Manager.DeleteAssistantAsync("acme", "agent-1", ct));
@@ -365,6 +344,25 @@ public sealed class AccountMoveTests
         });
         host.Server.AddApiKey(AcmeKey, AcmeAccount);
         return host;
+    }
+
+    /// <summary>The organization has its own key (acme account), and its agent-1 was synced once.</summary>
+    private static async Task<(IntegrationHost Host, AssistantSyncResult First)> StartInAcmeAccountAsync(SwitchableKeyStore store, Action<VapiSyncOptions>? configure = null)
+    {
+        store.Keys["acme"] = AcmeKey;
+        var host = await StartAsync(store, configure);
+        return (host, await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), IntegrationHost.Deadline()));
+    }
+
+    /// <summary>The organization has no key (platform account), then gains one; <paramref name="meanwhile"/> runs in between with the first assistant's id.</summary>
+    private static async Task<(AssistantSyncResult First, AssistantSyncResult Second)> OnPlatformThenGainKeyAsync(
+        IntegrationHost host, SwitchableKeyStore store, Action<string>? meanwhile = null, string agent = "agent-1")
+    {
+        var ct = IntegrationHost.Deadline();
+        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: agent, org: "acme"), ct);
+        meanwhile?.Invoke(first.AssistantId);
+        store.Keys["acme"] = AcmeKey;
+        return (first, await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: agent, org: "acme"), ct));
     }
 
     private static async Task<AssistantState> StateAsync(IntegrationHost host, string org) =>
