@@ -304,6 +304,24 @@ public sealed class AccountMoveTests
     }
 
     [Fact]
+    public async Task Sync_OldAssistantDeleteKeepsFailing_MovedOrphanRecordedThenDeletedByNextChange()
+    {
+        var store = new SwitchableKeyStore();
+        await using var host = await StartAsync(store);
+        var ct = IntegrationHost.Deadline();
+
+        var (first, moved) = await OnPlatformThenGainKeyAsync(host, store, _ => host.Server.Faults.Enqueue("DELETE", "/assistant/{id}", Fault.Status(503), times: 4));
+        var changed = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme", name: "Changed"), ct);
+
+        Assert.Equal(SyncOutcome.Moved, moved.Outcome);
+        Assert.Equal(first.AssistantId, Assert.Single(moved.Orphans).AssistantId);
+        Assert.Equal(SyncOutcome.Updated, changed.Outcome);
+        Assert.Empty(changed.Orphans);
+        Assert.Empty(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount));
+        Assert.Contains(host.Logs.Collector.GetSnapshot(), r => r.Id.Id == 1202 && r.Message.Contains(first.AssistantId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Delete_AfterOrganizationGainedKey_DeletesInRecordedAccountWithItsKey()
     {
         var store = new SwitchableKeyStore();
