@@ -51,7 +51,7 @@ internal sealed class AccountMove(
     /// <summary>
     /// Runs one sync through <paramref name="apply"/>: with <c>moving</c> <see langword="false"/> the usual plan against
     /// the recorded assistant; with <see langword="true"/> the plan of an agent without a known assistant (adopt or create
-    /// in the new account), followed by the removal of the old one.
+    /// in the new account). Then <see cref="CompleteAsync"/>.
     /// </summary>
     public async Task<AccountSyncResult> SyncAsync(
         AgentAccount agent,
@@ -60,30 +60,41 @@ internal sealed class AccountMove(
         Func<bool, CancellationToken, Task<(string AssistantId, SyncOutcome Outcome)>> apply,
         CancellationToken cancellationToken)
     {
+        var (id, outcome) = await apply(IsMove(state, credential), cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(agent, state, credential, id, outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Called once the agent's assistant is settled in the credential's account (<paramref name="assistantId"/>): on a
+    /// move, deletes the old assistant in the old account (or records it as an orphan); a sync that changed something
+    /// also retries the agent's earlier orphans.
+    /// </summary>
+    /// <returns>The final outcome (<see cref="SyncOutcome.Moved"/> on a move; <see cref="SyncOutcome.Updated"/> when the new key reached the same assistant) and the agent's orphans.</returns>
+    public async Task<AccountSyncResult> CompleteAsync(
+        AgentAccount agent, AssistantState? state, VapiCredential credential, string assistantId, SyncOutcome outcome, CancellationToken cancellationToken)
+    {
         var previousOrphans = state?.Orphans ?? [];
         if (!IsMove(state, credential))
         {
-            var (id, outcome) = await apply(false, cancellationToken).ConfigureAwait(false);
-            var orphans = outcome == SyncOutcome.Unchanged ? previousOrphans : await SettleOrphansAsync(agent, previousOrphans, id, cancellationToken).ConfigureAwait(false);
-            return new AccountSyncResult(id, outcome, orphans);
+            var orphans = outcome == SyncOutcome.Unchanged ? previousOrphans : await SettleOrphansAsync(agent, previousOrphans, assistantId, cancellationToken).ConfigureAwait(false);
+            return new AccountSyncResult(assistantId, outcome, orphans);
         }
 
         var previousAccount = state!.AccountFingerprint!;
-        var (newId, _) = await apply(true, cancellationToken).ConfigureAwait(false);
-        if (string.Equals(newId, state.AssistantId, StringComparison.Ordinal))
+        if (string.Equals(assistantId, state.AssistantId, StringComparison.Ordinal))
         {
-            AccountMoveLog.SameAccountNewKey(logger, agent.OrganizationId, agent.AgentKey, previousAccount, credential.Fingerprint, newId);
-            return new AccountSyncResult(newId, SyncOutcome.Updated, await SettleOrphansAsync(agent, previousOrphans, newId, cancellationToken).ConfigureAwait(false));
+            AccountMoveLog.SameAccountNewKey(logger, agent.OrganizationId, agent.AgentKey, previousAccount, credential.Fingerprint, assistantId);
+            return new AccountSyncResult(assistantId, SyncOutcome.Updated, await SettleOrphansAsync(agent, previousOrphans, assistantId, cancellationToken).ConfigureAwait(false));
         }
 
         var (fate, orphan) = await RetireAsync(agent, state.AssistantId, previousAccount, cancellationToken).ConfigureAwait(false);
-        AccountMoveLog.Moved(logger, agent.OrganizationId, agent.AgentKey, previousAccount, credential.Fingerprint, newId, state.AssistantId, fate);
+        AccountMoveLog.Moved(logger, agent.OrganizationId, agent.AgentKey, previousAccount, credential.Fingerprint, assistantId, state.AssistantId, fate);
         metrics.RecordMove(fate);
         Activity.Current?.SetTag("vapisync.account.previous", previousAccount);
         Activity.Current?.SetTag("vapisync.account", credential.Fingerprint);
         Activity.Current?.SetTag("vapisync.previous_assistant", fate);
-        var remaining = await SettleOrphansAsync(agent, previousOrphans, newId, cancellationToken).ConfigureAwait(false);
-        return new AccountSyncResult(newId, SyncOutcome.Moved, orphan is null ? remaining : [.. remaining, orphan]);
+        var remaining = await SettleOrphansAsync(agent, previousOrphans, assistantId, cancellationToken).ConfigureAwait(false);
+        return new AccountSyncResult(assistantId, SyncOutcome.Moved, orphan is null ? remaining : [.. remaining, orphan]);
     }
 
     /// <summary>The key of the account the agent's assistant is recorded in, for deleting it there.</summary>
