@@ -15,8 +15,10 @@ namespace VapiSync.Client.Sync.Internal;
 /// later syncs that change the agent try to delete it again.
 /// </summary>
 /// <remarks>
-/// Accounts are told apart by key fingerprint, and a new key may belong to the same account (a rotated key). Then the
-/// adopt-or-create step finds the assistant itself, and nothing is deleted.
+/// New account first, old one second: deleting first would leave the agent with no assistant at all when the create
+/// then fails, and would delete the assistant itself when the new key is only a rotated key of the same account.
+/// Accounts are told apart by key fingerprint, so a rotated key looks like a new account until the adopt-or-create
+/// step finds the very same assistant: then nothing is deleted and the outcome is <see cref="SyncOutcome.Updated"/>.
 /// </remarks>
 internal sealed class AccountMove(
     IVapiClient client,
