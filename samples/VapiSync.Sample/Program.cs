@@ -52,6 +52,7 @@ app.MapPut("/organizations/{orgId}/agents/{agentId}", async (string orgId, strin
             Rule = result.Voice.AppliedRule?.Reason,
             result.Voice.DroppedSettings,
         },
+        Orphans = result.Orphans.Select(o => new { o.AssistantId, o.AccountFingerprint, o.RecordedAt }),
     });
 });
 
@@ -99,6 +100,7 @@ internal static class SampleErrors
         VapiValidationException v => Results.ValidationProblem(new Dictionary<string, string[]> { ["assistant"] = [.. v.Errors] }),
         ArgumentException a => Results.Problem(a.Message, statusCode: StatusCodes.Status400BadRequest),
         JsonException or BadHttpRequestException => Results.Problem("The body is not a Vapi assistant JSON object.", statusCode: StatusCodes.Status400BadRequest),
+        VapiCredentialUnavailableException u => Results.Problem(u.Message, statusCode: u.IsTransient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, title: "Vapi key unavailable"),
         VapiCredentialNotFoundException c => Results.Problem(c.Message, statusCode: StatusCodes.Status500InternalServerError, title: "No Vapi key"),
         VapiApiException { IsTransient: true } t => Results.Problem(t.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Vapi unavailable"),
         VapiApiException e => Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: $"Vapi answered {(int)e.StatusCode}"),

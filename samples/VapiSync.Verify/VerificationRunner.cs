@@ -44,6 +44,7 @@ internal static class VerificationRunner
                 ("Restarted host with empty state: adopts, does not duplicate", false, _ => run.RestartAdoptsAsync(cancellationToken)),
                 ("Sustained 5xx: breaker opens, ResetAsync closes it, no restart", true, h => run.BreakerResetAsync(h, cancellationToken)),
                 ("Breaker isolated at run time, then reset: traffic flows again", false, h => run.IsolateResetAsync(h, cancellationToken)),
+                ("Key store down, then up: one assistant, in the organization's account", true, h => run.StoreDownThenUpAsync(h, cancellationToken)),
             };
 
             foreach (var (name, needsFake, body) in checks)
@@ -82,7 +83,7 @@ internal static class VerificationRunner
     private sealed class Run(FakeVapiServer? fake, Uri baseUrl, string platformKey, string id)
     {
         private readonly ConcurrentDictionary<(string Org, string Agent), bool> _agents = new();
-        private readonly DemoKeyStore _keyStore = new(new Dictionary<string, string> { [$"acme-{id}"] = FakeAcmeKey });
+        private readonly DemoKeyStore _keyStore = new(new Dictionary<string, string> { [$"acme-{id}"] = FakeAcmeKey, [$"acme-west-{id}"] = FakeAcmeKey });
 
         public Uri BaseUrl { get; } = baseUrl;
 
@@ -229,6 +230,25 @@ internal static class VerificationRunner
             var result = await SaveAsync(host, Globex, "support", Agent("Support", "Back to normal", "azure", "en-US-AriaNeural"), ct);
             Expect(result.Outcome == SyncOutcome.Updated, $"expected Updated after reset, got {result.Outcome}");
             return $"isolated: {blocked!.ErrorCode}, 0 requests · ResetAsync → {host.Breaker.State} · save {result.Outcome} {result.AssistantId}";
+        }
+
+        public async Task<string> StoreDownThenUpAsync(VerifyHost host, CancellationToken ct)
+        {
+            var org = $"acme-west-{Id}";
+            var definition = Agent("Reception", "Welcome to Acme West.", "azure", "en-US-AriaNeural");
+            _keyStore.Outages[org] = true;
+            var down = await SaveAsync(host, org, "reception", definition, ct);
+            _keyStore.Outages.TryRemove(org, out _);
+            Expect(down.Outcome == SyncOutcome.Created && down.CredentialSource == "Options:PlatformApiKey", $"store down: expected Created via Options:PlatformApiKey, got {down.Outcome} via {down.CredentialSource}");
+            var before = Counter.Take();
+            var up = await SaveAsync(host, org, "reception", definition, ct);
+            Expect(up.Outcome == SyncOutcome.Moved && up.CredentialSource == nameof(DemoKeyStore), $"store up: expected Moved via {nameof(DemoKeyStore)}, got {up.Outcome} via {up.CredentialSource}");
+            var inOrganization = fake!.GetAssistants("acme-account").Where(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/reception").ToList();
+            var inPlatform = fake.GetAssistants("platform-account").Count(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/reception");
+            Expect(inOrganization.Count == 1 && inOrganization[0]["id"]!.GetValue<string>() == up.AssistantId, $"expected the assistant in the organization's account, found {inOrganization.Count}");
+            Expect(inPlatform == 0 && up.Orphans.Count == 0, $"expected nothing left in the platform account, found {inPlatform} (orphans reported: {up.Orphans.Count})");
+            return $"store down: {down.Outcome} {down.AssistantId} via {down.CredentialSource} · store up: {up.Outcome} {up.AssistantId} via {up.CredentialSource} · "
+                + $"organization account 1, platform account {inPlatform} · {before.Since(Counter)}";
         }
 
         public async Task<int> CleanUpAsync(VerifyHost host, CancellationToken ct)

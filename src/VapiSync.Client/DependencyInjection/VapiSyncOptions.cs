@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VapiSync.Client.Credentials;
 using VapiSync.Client.Voices;
 
 namespace VapiSync.Client;
@@ -24,6 +25,21 @@ public sealed class VapiSyncOptions
     /// <summary>Gets per-organization keys kept in configuration (organization id → key), tried before <see cref="PlatformApiKey"/>.</summary>
     /// <value>The default value is an empty dictionary.</value>
     public Dictionary<string, string> OrganizationApiKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets whether a sync may use a later provider's key (usually the platform key) when an earlier provider
+    /// failed for the organization. The default keeps new agents working during a key store outage and never puts a
+    /// second assistant of an existing agent into another account.
+    /// </summary>
+    /// <value>The default value is <see cref="CredentialFallback.NewAgentsOnly"/>.</value>
+    public CredentialFallback CredentialFallback { get; set; } = CredentialFallback.NewAgentsOnly;
+
+    /// <summary>
+    /// Gets the organizations that must always use a key of their own (from a host provider or <see cref="OrganizationApiKeys"/>):
+    /// the platform key is never used for them. A provider can ask the same per organization with <see cref="VapiCredential.OwnKeyRequired"/>.
+    /// </summary>
+    /// <value>The default value is an empty set.</value>
+    public HashSet<string> OrganizationsRequiringOwnKey { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the environment variable read (on every lookup) when no other source has a key.</summary>
     /// <value>The default value is <c>VAPI_PRIVATE_KEY</c>.</value>

@@ -87,7 +87,9 @@ public static class VapiSyncServiceCollectionExtensions
         services.TryAddSingleton(sp => AssistantGateway.For(sp.GetRequiredService<IVapiClient>()));
         services.TryAddSingleton<AssistantIndex>();
         services.TryAddSingleton<SafeCreate>();
-        services.TryAddSingleton<IAccountMover, OrphaningAccountMover>();
+        services.TryAddSingleton<CredentialPolicy>();
+        services.TryAddSingleton<AccountMoveMetrics>();
+        services.TryAddSingleton<AccountMove>();
         services.TryAddSingleton<IVapiAssistantManager, VapiAssistantManager>();
 
         var httpClient = AddHttpClient(services);

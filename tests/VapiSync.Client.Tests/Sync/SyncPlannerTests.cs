@@ -34,6 +34,12 @@ public sealed class SyncPlannerTests
         ("moved → look up in the new account, ignoring the old id", f => f with { State = State(A, Hash, account: "acct-old"), Moved = true }, SyncStep.Lookup, null, SyncOutcome.Unchanged),
         ("moved, found → adopt as moved", f => f with { State = State(A, Hash, account: "acct-old"), Moved = true, LookedUp = true, Found = C }, SyncStep.Patch, C, SyncOutcome.Moved),
         ("moved, none → create as moved", f => f with { State = State(A, Hash, account: "acct-old"), Moved = true, LookedUp = true }, SyncStep.Create, null, SyncOutcome.Moved),
+        ("recorded account differs, Force → still move first", f => f with { State = State(A, Hash, account: "acct-old"), Force = true }, SyncStep.Move, A, SyncOutcome.Unchanged),
+        ("recorded account differs, hash changed → move, never patch the old account's id", f => f with { State = State(A, "old", account: "acct-old") }, SyncStep.Move, A, SyncOutcome.Unchanged),
+        ("moved → the host's column is the old account's too: look up", f => f with { State = State(A, Hash, account: "acct-old"), KnownAssistantId = B, Moved = true }, SyncStep.Lookup, null, SyncOutcome.Unchanged),
+        ("moved, found the recorded id (rotated key, same account) → patch it (AccountMove reports Updated)", f => f with { State = State(A, Hash, account: "acct-old"), Moved = true, LookedUp = true, Found = A }, SyncStep.Patch, A, SyncOutcome.Moved),
+        ("moved, adopted one 404s → look up again", f => (f with { State = State(A, Hash, account: "acct-old"), Moved = true, LookedUp = true, Found = C }).WithMissing(C), SyncStep.Lookup, null, SyncOutcome.Unchanged),
+        ("moved, adopted one 404s, none left → create as moved (not recreated)", f => (f with { State = State(A, Hash, account: "acct-old"), Moved = true, LookedUp = true, Found = C }).WithMissing(C) with { LookedUp = true }, SyncStep.Create, null, SyncOutcome.Moved),
     ];
 
     public static TheoryData<string> Rows() => [.. Table.Select(r => r.Row)];

@@ -16,8 +16,9 @@ internal enum SyncStep
     Create,
 
     /// <summary>
-    /// The state's assistant lives in another account than the resolved credential's: hand the old one to
-    /// <see cref="IAccountMover"/>, then carry on as if the agent had no assistant yet (outcome <see cref="SyncOutcome.Moved"/>).
+    /// The state's assistant lives in another account than the resolved credential's: no request; carry on as if the
+    /// agent had no assistant yet (adopt or create in the new account, outcome <see cref="SyncOutcome.Moved"/>). The old
+    /// account's assistant is deleted only once the new one is settled (<see cref="AccountMove.CompleteAsync"/>).
     /// </summary>
     Move,
 }
@@ -44,7 +45,7 @@ internal sealed record SyncFacts
 
     public bool SkipUnchanged { get; init; } = true;
 
-    /// <summary>Gets a value indicating whether the old account's assistant was handed to the mover.</summary>
+    /// <summary>Gets a value indicating whether the sync has turned to the new account (the recorded assistant is not patched).</summary>
     public bool Moved { get; init; }
 
     /// <summary>Gets the assistants that answered 404 to a PATCH in this sync.</summary>

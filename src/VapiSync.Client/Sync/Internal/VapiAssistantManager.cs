@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
+using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Diagnostics;
 using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Voices;
@@ -9,9 +10,10 @@ using VapiSync.Client.Voices;
 namespace VapiSync.Client.Sync.Internal;
 
 /// <summary>
-/// One sync, top to bottom: validate → normalize → credential → per-agent lock → state → plan/execute → write state.
-/// What to do is decided by <see cref="SyncPlanner"/> (pure, table-tested); how a create stays single is
-/// <see cref="SafeCreate"/>'s job; this class only runs the steps.
+/// One sync, top to bottom: validate → normalize → credential → per-agent lock → state → account → plan/execute →
+/// settle the account → write state. What to do is decided by <see cref="SyncPlanner"/> (pure, table-tested); how a
+/// create stays single is <see cref="SafeCreate"/>'s job; which key may be used is <see cref="CredentialPolicy"/>'s and
+/// what happens to an assistant left in another account is <see cref="AccountMove"/>'s; this class only runs the steps.
 /// </summary>
 internal sealed class VapiAssistantManager(
     AssistantGateway gateway,
@@ -21,7 +23,8 @@ internal sealed class VapiAssistantManager(
     IAssistantSyncLock syncLock,
     AssistantIndex index,
     SafeCreate safeCreate,
-    IAccountMover mover,
+    CredentialPolicy policy,
+    AccountMove accounts,
     IOptionsMonitor<VapiSyncOptions> options,
     VapiSyncMetrics metrics,
     TimeProvider time,
@@ -45,30 +48,33 @@ internal sealed class VapiAssistantManager(
         var started = time.GetTimestamp();
         try
         {
-            var credential = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
-            var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
-            (string Id, SyncOutcome Outcome) done;
+            var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+            VapiCredential credential;
+            AccountSyncResult synced;
             await using (await Guard(() => syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
             {
                 var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
-                var facts = SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged);
-                (done, var orphans) = await ExecuteAsync(target, facts, cancellationToken).ConfigureAwait(false);
-                if (done.Outcome != SyncOutcome.Unchanged || state?.AccountFingerprint is null)
+
+                // A failing key store is not a change of account: the key is judged against the recorded account.
+                credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
+                var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+                var done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged), cancellationToken).ConfigureAwait(false);
+
+                // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
+                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, cancellationToken).ConfigureAwait(false);
+                if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
-                    var newState = new AssistantState(done.Id, target.Hash, time.GetUtcNow())
-                    {
-                        AccountFingerprint = credential.Fingerprint,
-                        LastOutcome = done.Outcome,
-                        Orphans = orphans ?? state?.Orphans ?? [],
-                    };
                     await Guard(() => store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken), "write the agent's state", cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            Log.Synced(logger, request.OrganizationId, request.AgentKey, done.Id, done.Outcome, credential.Source);
-            metrics.RecordSync(done.Outcome, time.GetElapsedTime(started));
-            VapiSyncTelemetry.Complete(activity, done.Outcome, done.Id);
-            return new AssistantSyncResult { AssistantId = done.Id, Outcome = done.Outcome, Voice = voice, CredentialSource = credential.Source };
+            Log.Synced(logger, request.OrganizationId, request.AgentKey, synced.AssistantId, synced.Outcome, credential.Source);
+            metrics.RecordSync(synced.Outcome, time.GetElapsedTime(started));
+            VapiSyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
+            return new AssistantSyncResult
+            {
+                AssistantId = synced.AssistantId, Outcome = synced.Outcome, Voice = voice, CredentialSource = credential.Source, Orphans = synced.Orphans,
+            };
         }
         catch (Exception ex)
         {
@@ -80,19 +86,17 @@ internal sealed class VapiAssistantManager(
     }
 
     /// <summary>Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled.</summary>
-    private async Task<((string Id, SyncOutcome Outcome) Done, IReadOnlyList<OrphanedAssistant>? Orphans)> ExecuteAsync(
-        SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
+    private async Task<(string Id, SyncOutcome Outcome)> ExecuteAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
     {
-        IReadOnlyList<OrphanedAssistant>? orphans = null;
         for (var step = 0; step < MaxSteps; step++)
         {
             var decision = SyncPlanner.Decide(facts);
             switch (decision.Step)
             {
                 case SyncStep.Skip:
-                    return ((decision.AssistantId!, SyncOutcome.Unchanged), orphans);
+                    return (decision.AssistantId!, SyncOutcome.Unchanged);
                 case SyncStep.Move:
-                    orphans = await mover.LeaveOldAccountAsync(target.OrganizationId, target.AgentKey, facts.State!, target.Credential, cancellationToken).ConfigureAwait(false);
+                    // No I/O: the old account's assistant is dealt with once the new one is settled (AccountMove.CompleteAsync).
                     facts = facts with { Moved = true };
                     break;
                 case SyncStep.Lookup:
@@ -107,12 +111,12 @@ internal sealed class VapiAssistantManager(
                     break;
                 case SyncStep.Create:
                     var (id, adopted) = await safeCreate.CreateAsync(target, cancellationToken).ConfigureAwait(false);
-                    return ((id, SyncPlanner.AfterCreate(decision.Outcome, adopted)), orphans);
+                    return (id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
                 default:
                     try
                     {
                         await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
-                        return ((decision.AssistantId!, decision.Outcome), orphans);
+                        return (decision.AssistantId!, decision.Outcome);
                     }
                     catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
                     {
@@ -156,11 +160,14 @@ internal sealed class VapiAssistantManager(
     public async Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
     {
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
-        var credential = await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var resolved = (await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false)).Credential!;
         var syncKey = SyncKey.For(organizationId, agentKey);
         await using (await syncLock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
         {
             var state = await store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+
+            // Deleted in the account the assistant is recorded in, with that account's key.
+            var credential = await accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
             var assistantId = state?.AssistantId ?? await index.FindAsync(credential, syncKey, refresh: false, cancellationToken).ConfigureAwait(false);
             var deleted = assistantId is not null
                 && await gateway.DeleteAsync(credential, assistantId, cancellationToken).ConfigureAwait(false);
@@ -169,6 +176,8 @@ internal sealed class VapiAssistantManager(
                 index.Forget(credential, syncKey, assistantId);
             }
 
+            // Orphans are deleted too, or logged: the state that remembers them goes.
+            await accounts.AbandonOrphansAsync(new AgentAccount(organizationId, agentKey, syncKey), state?.Orphans, cancellationToken).ConfigureAwait(false);
             await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
@@ -200,11 +209,13 @@ internal sealed class VapiAssistantManager(
         }
     }
 
-    private async ValueTask<VapiCredential> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
+    /// <summary>Outside the lock: which key the organization has now, and whether a provider failed on the way (judged by <see cref="CredentialPolicy"/> under the lock).</summary>
+    private async ValueTask<CredentialResolution> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
     {
         using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync credential");
-        var credential = await credentials.GetRequiredCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var resolution = await credentials.ResolveAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var credential = resolution.Credential ?? throw new VapiCredentialNotFoundException(organizationId, resolution.Attempts);
         activity?.SetTag("vapisync.credential.source", credential.Source);
-        return credential;
+        return resolution;
     }
 }
