@@ -26,7 +26,7 @@ public sealed class TelemetryTests
         await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
         var noAnswer = await Assert.ThrowsAsync<Http.VapiApiException>(() => host.Client.GetAssistantAsync(credential, Guid.NewGuid().ToString(), ct));
 
-        Assert.Equal("connection_failed", noAnswer.ErrorCode);
+        Assert.Equal(VapiErrorCodes.ConnectionFailed, noAnswer.ErrorCode);
 
         var seen = requests.GetMeasurementSnapshot().Select(m => $"{m.Tags["vapisync.operation"]}:{m.Tags["http.response.status_code"]}").ToList();
         Assert.Equal(["list:200", "create:201", "get:0"], seen);
