@@ -83,4 +83,44 @@ public sealed class RateLimitPauseTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TransportHarness.Guard));
         Assert.Equal(1, h.Handler.Sent);
     }
+
+    /// <summary>Replaces a wall-clock integration test that failed about 2 runs in 5: time here is the fake clock's.</summary>
+    [Fact]
+    public async Task Bulk_429WithRetryAfter_NoRequestOfTheAccountGoesOutDuringThePause()
+    {
+        var posts = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        var postCount = 0;
+        DateTimeOffset limitedAt = default;
+        TransportHarness? harness = null;
+        using var h = harness = new TransportHarness((request, _) =>
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                return Task.FromResult(TransportHarness.Json(HttpStatusCode.OK, "[]"));
+            }
+
+            var now = harness!.Time.GetUtcNow();
+            if (Interlocked.Increment(ref postCount) == 1)
+            {
+                limitedAt = now;
+                var limited = TransportHarness.Json(HttpStatusCode.TooManyRequests, """{"message":"slow down"}""");
+                limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
+                return Task.FromResult(limited);
+            }
+
+            posts.Enqueue(now);
+            return Task.FromResult(TransportHarness.Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}","createdAt":"2026-11-28T12:00:00.000Z"}"""));
+        });
+        var requests = Enumerable.Range(0, 40).Select(i => SyncHarness.Request(agent: $"agent-{i}")).ToList();
+
+        var bulk = h.Manager.EnsureAssistantsAsync(requests, new BulkSyncOptions { MaxDegreeOfParallelism = 4 });
+        await h.AdvanceUntilDoneAsync(bulk, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1));
+        var results = await bulk.WaitAsync(TransportHarness.Guard);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error?.Message));
+        Assert.Equal(40, results.Select(r => r.Result!.AssistantId).Distinct().Count());
+        Assert.Equal(40, posts.Count);
+        var duringPause = posts.Count(t => t > limitedAt && t < limitedAt + TimeSpan.FromSeconds(5));
+        Assert.True(duringPause == 0, $"{duringPause} creates went out while the account was paused");
+    }
 }

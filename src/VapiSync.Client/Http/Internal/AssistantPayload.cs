@@ -83,50 +83,31 @@ internal static class AssistantPayload
         return new VapiValidationError("Assistant", $"cannot be serialized as JSON ({ex.GetType().Name}).");
     }
 
+    private static int Depth(JsonNode root) => Depth(root, static node => node switch
+    {
+        JsonObject o => o.Select(p => p.Value).OfType<JsonNode>(),
+        JsonArray a => a.OfType<JsonNode>(),
+        _ => [],
+    });
+
+    private static int Depth(JsonElement root) => Depth(root, static element => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
+        JsonValueKind.Array => element.EnumerateArray(),
+        _ => [],
+    });
+
     /// <summary>Iterative, so a hostile depth cannot overflow the stack.</summary>
-    private static int Depth(JsonNode root)
+    private static int Depth<T>(T root, Func<T, IEnumerable<T>> children)
     {
         var max = 0;
-        var stack = new Stack<(JsonNode Node, int Depth)>();
+        var stack = new Stack<(T Node, int Depth)>();
         stack.Push((root, 1));
         while (stack.Count > 0)
         {
             var (node, depth) = stack.Pop();
             max = Math.Max(max, depth);
-            var children = node switch
-            {
-                JsonObject o => o.Select(p => p.Value),
-                JsonArray a => a.AsEnumerable(),
-                _ => [],
-            };
-            foreach (var child in children)
-            {
-                if (child is not null)
-                {
-                    stack.Push((child, depth + 1));
-                }
-            }
-        }
-
-        return max;
-    }
-
-    private static int Depth(JsonElement root)
-    {
-        var max = 0;
-        var stack = new Stack<(JsonElement Element, int Depth)>();
-        stack.Push((root, 1));
-        while (stack.Count > 0)
-        {
-            var (element, depth) = stack.Pop();
-            max = Math.Max(max, depth);
-            var children = element.ValueKind switch
-            {
-                JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
-                JsonValueKind.Array => element.EnumerateArray(),
-                _ => [],
-            };
-            foreach (var child in children)
+            foreach (var child in children(node))
             {
                 stack.Push((child, depth + 1));
             }
