@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using VapiSync.Client.Credentials;
@@ -32,15 +32,23 @@ public sealed class CredentialByFingerprintTests
     }
 
     [Fact]
-    public async Task Chain_ProviderFails_LoggedAndNextProviderAsked()
+    public async Task Chain_ProviderFails_LoggedAsTypeAndScrubbedMessageAndNextProviderAsked()
     {
+        const string Secret = "sk-quoted-by-the-vault-8086";
         var broken = Substitute.For<ICredentialProvider>();
-        broken.GetCredentialByFingerprintAsync(default!, default!, default).ThrowsAsyncForAnyArgs(new InvalidOperationException("down"));
-        var chain = new ChainedCredentialProvider([broken, new CurrentKeyOnly()], NullLogger<ChainedCredentialProvider>.Instance);
+        broken.GetCredentialByFingerprintAsync(default!, default!, default)
+            .ThrowsAsyncForAnyArgs(new InvalidOperationException($"down, header was Bearer {Secret}", new IOException(Secret)));
+        var logger = new FakeLogger<ChainedCredentialProvider>();
+        var chain = new ChainedCredentialProvider([broken, new CurrentKeyOnly()], logger);
 
         var found = await chain.GetCredentialByFingerprintAsync("org-1", VapiCredential.ComputeFingerprint("current-key"));
 
         Assert.Equal("current", found!.Source);
+        var record = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2001);
+        Assert.Null(record.Exception);
+        Assert.Contains(typeof(InvalidOperationException).FullName!, record.Message, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED]", record.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, record.Message, StringComparison.Ordinal);
     }
 
     [Fact]
