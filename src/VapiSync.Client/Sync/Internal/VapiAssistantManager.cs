@@ -51,8 +51,19 @@ internal sealed class VapiAssistantManager(
             await using (await Guard(() => syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
             {
                 var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
-                var facts = SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged);
-                (done, var orphans) = await ExecuteAsync(target, facts, cancellationToken).ConfigureAwait(false);
+                var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+                var facts = SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain);
+                IReadOnlyList<OrphanedAssistant>? orphans;
+                try
+                {
+                    (done, orphans) = await ExecuteAsync(target, facts, cancellationToken).ConfigureAwait(false);
+                }
+                catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
+                {
+                    await MarkNeedsLookupAsync(request, state).ConfigureAwait(false);
+                    throw;
+                }
+
                 if (done.Outcome != SyncOutcome.Unchanged || state?.AccountFingerprint is null)
                 {
                     var newState = new AssistantState(done.Id, target.Hash, time.GetUtcNow())
@@ -172,6 +183,22 @@ internal sealed class VapiAssistantManager(
             await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
+        }
+    }
+
+    /// <summary>
+    /// The uncertainty of a failed create outlives this process: the stored state is flagged so the next sync of any
+    /// instance sharing the store lists before trusting its id. Best effort (the caller may have cancelled; the store may be down).
+    /// </summary>
+    private async Task MarkNeedsLookupAsync(AssistantSyncRequest request, AssistantState state)
+    {
+        try
+        {
+            await store.SetAsync(request.OrganizationId, request.AgentKey, state with { NeedsLookup = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.NeedsLookupNotStored(logger, ex.GetType().Name, request.OrganizationId, request.AgentKey);
         }
     }
 
