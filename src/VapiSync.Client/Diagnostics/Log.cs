@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(1012, LogLevel.Warning, "Could not delete duplicate assistant {AssistantId} of agent {AgentKey} of organization {OrganizationId}; the next listing of the account settles it")]
     public static partial void DuplicateNotDeleted(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
 
+    [LoggerMessage(1013, LogLevel.Warning, "Could not flag the state of agent {AgentKey} of organization {OrganizationId} for a lookup after a create of unknown outcome ({ExceptionType}); a restart before its next sync may leave a duplicate")]
+    public static partial void NeedsLookupNotStored(ILogger logger, string exceptionType, string organizationId, string agentKey);
+
     [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
     public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
 

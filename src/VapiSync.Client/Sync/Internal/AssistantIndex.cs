@@ -90,6 +90,16 @@ internal sealed class AssistantIndex
     public void MarkUncertain(VapiCredential credential, string syncKey) =>
         AccountOf(credential).Change(new Change(ChangeKind.Uncertain, syncKey, null, default));
 
+    /// <summary>Whether a create of this key ended without a usable answer and no listing has settled it since (no I/O).</summary>
+    public bool IsUncertain(VapiCredential credential, string syncKey)
+    {
+        var account = AccountOf(credential);
+        lock (account)
+        {
+            return account.IsUncertain(syncKey);
+        }
+    }
+
     /// <summary>Gets how many listings of the account were started (for tests).</summary>
     internal int ListingsStarted(VapiCredential credential) => AccountOf(credential).ListingsStarted;
 
@@ -212,6 +222,10 @@ internal sealed class AssistantIndex
 
             return _map is null || _appliedStartSeq < seq || _appliedStartedAt < time ? (seq, time) : null;
         }
+
+        /// <summary>An unsettled create, or duplicates a listing showed and nobody has deleted yet: either way the key needs a lookup.</summary>
+        public bool IsUncertain(string syncKey) =>
+            _uncertain.ContainsKey(syncKey) || (_map is not null && _map.TryGetValue(syncKey, out var ids) && ids.Count > 1);
 
         public IReadOnlyList<string> Lookup(string syncKey) =>
             _map!.TryGetValue(syncKey, out var ids)

@@ -76,9 +76,12 @@ internal sealed class SafeCreate
                 }
 
                 Log.CreateOutcomeUnknown(_logger, target.OrganizationId, target.AgentKey, (int)((ex as VapiSyncException)?.StatusCode ?? 0), (ex as VapiSyncException)?.ErrorCode, attempt);
-                var found = await _index.FindAsync(target.Credential, target.Desired.SyncKey, refresh: true, cancellationToken).ConfigureAwait(false);
-                if (found is not null)
+                var all = await _index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: true, cancellationToken).ConfigureAwait(false);
+                if (all.Count > 0)
                 {
+                    // The lost create may have landed next to an assistant the 404 or a stale index hid: one winner.
+                    var found = all[0];
+                    await DeleteLosersAsync(target, all.Skip(1), cancellationToken).ConfigureAwait(false);
                     Log.CreateConfirmedByListing(_logger, target.OrganizationId, target.AgentKey, found);
                     await _gateway.UpdateAsync(target.Credential, found, target.Desired, cancellationToken).ConfigureAwait(false);
                     return (found, true);

@@ -57,8 +57,15 @@ internal sealed record SyncFacts
     /// <summary>Gets the assistant the index found for the sync key, if any.</summary>
     public string? Found { get; init; }
 
-    public static SyncFacts Start(AssistantState? state, AssistantSyncRequest request, string desiredHash, string accountFingerprint, bool skipUnchanged) => new()
+    /// <summary>
+    /// Gets a value indicating whether an earlier create of this key in this process ended without a usable answer
+    /// (cancelled, unanswered, unconverged): it may have left an assistant nobody's state points at.
+    /// </summary>
+    public bool Uncertain { get; init; }
+
+    public static SyncFacts Start(AssistantState? state, AssistantSyncRequest request, string desiredHash, string accountFingerprint, bool skipUnchanged, bool uncertain) => new()
     {
+        Uncertain = uncertain,
         State = state,
         KnownAssistantId = request.KnownAssistantId,
         Force = request.Force,
@@ -87,7 +94,7 @@ internal static class SyncPlanner
             return new SyncDecision(SyncStep.Move, state.AssistantId);
         }
 
-        if (!facts.Moved && state is not null && facts.Missing.Count == 0 && facts.SkipUnchanged && !facts.Force
+        if (!facts.Moved && state is not null && facts.Missing.Count == 0 && facts.SkipUnchanged && !facts.Force && !facts.Uncertain
             && string.Equals(state.DefinitionHash, facts.DesiredHash, StringComparison.Ordinal))
         {
             return new SyncDecision(SyncStep.Skip, state.AssistantId, SyncOutcome.Unchanged);
@@ -97,7 +104,15 @@ internal static class SyncPlanner
         var known = facts.Moved ? null : state?.AssistantId ?? facts.KnownAssistantId;
         if (known is not null && !facts.Missing.Contains(known))
         {
-            return new SyncDecision(SyncStep.Patch, known, SyncOutcome.Updated);
+            // A create of unknown outcome may have left a second assistant: list (the lookup deletes the losers) first.
+            if (facts.Uncertain && !facts.LookedUp)
+            {
+                return new SyncDecision(SyncStep.Lookup);
+            }
+
+            return facts.LookedUp && facts.Found is { } winner && winner != known && !facts.Missing.Contains(winner)
+                ? new SyncDecision(SyncStep.Patch, winner, SyncOutcome.Adopted)
+                : new SyncDecision(SyncStep.Patch, known, SyncOutcome.Updated);
         }
 
         // No id, or it answered 404 (deleted in the dashboard, or a stale host column): an assistant carrying the

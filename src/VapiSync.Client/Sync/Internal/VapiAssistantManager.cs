@@ -58,7 +58,17 @@ internal sealed class VapiAssistantManager(
                 // A failing key store is not a change of account: the key is judged against the recorded account.
                 credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
                 var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
-                var done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged), cancellationToken).ConfigureAwait(false);
+                var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+                (string Id, SyncOutcome Outcome) done;
+                try
+                {
+                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), cancellationToken).ConfigureAwait(false);
+                }
+                catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
+                {
+                    await MarkNeedsLookupAsync(request, state).ConfigureAwait(false);
+                    throw;
+                }
 
                 // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
                 synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, cancellationToken).ConfigureAwait(false);
@@ -181,6 +191,22 @@ internal sealed class VapiAssistantManager(
             await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
+        }
+    }
+
+    /// <summary>
+    /// The uncertainty of a failed create outlives this process: the stored state is flagged so the next sync of any
+    /// instance sharing the store lists before trusting its id. Best effort (the caller may have cancelled; the store may be down).
+    /// </summary>
+    private async Task MarkNeedsLookupAsync(AssistantSyncRequest request, AssistantState state)
+    {
+        try
+        {
+            await store.SetAsync(request.OrganizationId, request.AgentKey, state with { NeedsLookup = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.NeedsLookupNotStored(logger, ex.GetType().Name, request.OrganizationId, request.AgentKey);
         }
     }
 
