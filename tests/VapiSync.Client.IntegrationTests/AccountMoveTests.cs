@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using VapiSync.Client.Credentials;
+using VapiSync.Client.Http;
 using VapiSync.Client.Testing;
 
 namespace VapiSync.Client.IntegrationTests;
@@ -68,6 +69,51 @@ public sealed class AccountMoveTests
         Assert.Equal(1, host.Count("POST"));
         Assert.Equal(1, host.Count("DELETE", "/assistant/" + first.AssistantId));
         Assert.Equal("deleted", Assert.Single(moves.GetMeasurementSnapshot()).Tags["vapisync.previous_assistant"]);
+    }
+
+    [Fact]
+    public async Task Sync_MoveWhosePostGetsNoAnswer_FailsTypedWithOldAssistantAndStateKept_NextSyncMoves()
+    {
+        var store = new SwitchableKeyStore();
+        await using var host = await StartAsync(store);
+        var ct = IntegrationHost.Deadline();
+        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
+        store.Keys["acme"] = AcmeKey;
+        host.Server.Faults.Enqueue("POST", "/assistant", Fault.ConnectionReset());
+
+        // New account first: the create fails, so nothing is deleted in the old one and the state still points there.
+        var failed = await Assert.ThrowsAsync<VapiApiException>(() => host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct));
+        Assert.True(failed.IsNoResponse);
+        Assert.Equal(0, host.Count("DELETE"));
+        Assert.Single(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount));
+        var kept = await StateAsync(host, "acme");
+        Assert.Equal((first.AssistantId, PlatformFingerprint), (kept.AssistantId, kept.AccountFingerprint));
+
+        var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
+
+        Assert.Equal(SyncOutcome.Moved, moved.Outcome);
+        Assert.Empty(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount));
+        Assert.Equal(moved.AssistantId, Assert.Single(host.AssistantsOf("agent-1", "acme", AcmeAccount))["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Sync_MoveWhosePostCommitsButAnswerIsLost_AdoptedByListingInNewAccount_OnePost()
+    {
+        var store = new SwitchableKeyStore();
+        await using var host = await StartAsync(store);
+
+        // The move's create is the planner's: SafeCreate lists the new account instead of posting again.
+        var (first, moved) = await OnPlatformThenGainKeyAsync(host, store, _ =>
+        {
+            host.Server.ClearRequests();
+            host.Server.Faults.Enqueue("POST", "/assistant", Fault.CommitThenReset());
+        });
+
+        Assert.Equal(SyncOutcome.Moved, moved.Outcome);
+        Assert.Equal(1, host.Count("POST"));
+        Assert.Equal(1, host.Count("DELETE", "/assistant/" + first.AssistantId));
+        Assert.Empty(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount));
+        Assert.Equal(moved.AssistantId, Assert.Single(host.AssistantsOf("agent-1", "acme", AcmeAccount))["id"]!.GetValue<string>());
     }
 
     [Fact]
