@@ -133,7 +133,7 @@ internal sealed class SafeCreate
             _index.MarkUncertain(target.Credential, target.Desired.SyncKey);
             if (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
             {
-                Log.ConvergenceFailed(_logger, ex, target.OrganizationId, target.AgentKey, ownId);
+                Log.ConvergenceFailed(_logger, Diagnostics.Internal.RedactedException.Of(ex), target.OrganizationId, target.AgentKey, ownId);
             }
 
             throw;
@@ -175,7 +175,7 @@ internal sealed class SafeCreate
             }
             catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
             {
-                Log.DuplicateNotDeleted(_logger, ex, target.OrganizationId, target.AgentKey, loser);
+                Log.DuplicateNotDeleted(_logger, Diagnostics.Internal.RedactedException.Of(ex), target.OrganizationId, target.AgentKey, loser);
             }
         }
     }
