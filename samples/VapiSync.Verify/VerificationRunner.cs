@@ -212,7 +212,7 @@ internal static class VerificationRunner
             Expect(host.Breaker.State == CircuitState.Open, $"breaker did not open after {failures} failures");
             var before = Counter.Take();
             var blocked = await Record(() => SaveAsync(host, Globex, "support", Agent("Support", "While open", "azure", "en-US-AriaNeural"), ct));
-            Expect(blocked?.ErrorCode == "circuit_open" && before.Total(Counter) == 0, "calls were not failing fast while open");
+            Expect(blocked?.ErrorCode == VapiErrorCodes.CircuitOpen && before.Total(Counter) == 0, "calls were not failing fast while open");
             fake.Faults.Clear();
             await host.Breaker.ResetAsync(ct);
             var result = await SaveAsync(host, Globex, "support", Agent("Support", "After reset", "azure", "en-US-AriaNeural"), ct);
@@ -224,7 +224,7 @@ internal static class VerificationRunner
             await host.Breaker.IsolateAsync(ct);
             var before = Counter.Take();
             var blocked = await Record(() => SaveAsync(host, Globex, "support", Agent("Support", "While isolated", "azure", "en-US-AriaNeural"), ct));
-            Expect(blocked?.ErrorCode == "circuit_open" && before.Total(Counter) == 0, "calls were not blocked while isolated");
+            Expect(blocked?.ErrorCode == VapiErrorCodes.CircuitOpen && before.Total(Counter) == 0, "calls were not blocked while isolated");
             await host.Breaker.ResetAsync(ct);
             var result = await SaveAsync(host, Globex, "support", Agent("Support", "Back to normal", "azure", "en-US-AriaNeural"), ct);
             Expect(result.Outcome == SyncOutcome.Updated, $"expected Updated after reset, got {result.Outcome}");

@@ -222,7 +222,7 @@ public sealed class SyncScenarioTests
         Assert.NotNull(host.Breaker.OpenedAt);
         var before = host.Server.Requests.Count;
         var fastFail = await Assert.ThrowsAsync<VapiApiException>(() => host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct));
-        Assert.Equal("circuit_open", fastFail.ErrorCode);
+        Assert.Equal(VapiErrorCodes.CircuitOpen, fastFail.ErrorCode);
         Assert.Equal(before, host.Server.Requests.Count);
 
         host.Server.Faults.Clear();
@@ -265,7 +265,7 @@ public sealed class SyncScenarioTests
         await host.Breaker.ResetAsync(ct);
         var result = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
 
-        Assert.Equal("circuit_open", isolated.ErrorCode);
+        Assert.Equal(VapiErrorCodes.CircuitOpen, isolated.ErrorCode);
         Assert.Equal(SyncOutcome.Created, result.Outcome);
     }
 

@@ -86,11 +86,12 @@ public sealed class ChainedCredentialProvider : ICredentialProvider
             }
             catch (Exception ex)
             {
-                // The exception's message may quote a connection string or the key store's contents: only its type is kept.
+                // The message may quote a connection string or the key store's contents: the type is kept, the message only
+                // scrubbed, and the exception itself (its message, inner exceptions, stack) is never handed to the logger.
                 failures++;
                 var name = ProviderName(provider);
                 (attempts ??= []).Add($"{name} (failed: {ex.GetType().Name})");
-                Log.CredentialProviderFailed(_logger, ex, name, organizationId);
+                Log.CredentialProviderFailed(_logger, name, organizationId, ex.GetType().FullName ?? ex.GetType().Name, SecretRedactor.Redact(ex.Message));
             }
         }
 

@@ -19,6 +19,7 @@ public sealed record VapiCredential
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ApiKey = apiKey.Trim();
         Source = source;
+        Internal.SecretRedactor.Register(ApiKey);
     }
 
     /// <summary>Gets the Vapi private API key. Never log it.</summary>

@@ -63,6 +63,16 @@ public static class VapiSyncServiceCollectionExtensions
         }
 
         services.AddOptions<VapiSyncOptions>().ValidateOnStart();
+
+        // Every key the options hold is scrubbed from logs and messages from the moment the options are read (and on reload).
+        services.PostConfigure<VapiSyncOptions>(o =>
+        {
+            SecretRedactor.Register(o.PlatformApiKey);
+            foreach (var key in o.OrganizationApiKeys.Values)
+            {
+                SecretRedactor.Register(key);
+            }
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VapiSyncOptions>, VapiSyncOptionsAnnotationsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VapiSyncOptions>, VapiSyncOptionsValidator>());
         services.AddOptions<VoiceRuleRegistrations>();
@@ -127,7 +137,11 @@ public static class VapiSyncServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders(_ => true);
+            .RedactLoggedHeaders(_ => true)
+            // The factory's own request logs put raw header values (the Authorization header) in their structured
+            // state at Trace level, where a structured sink exports them, even with redaction on: the library logs its
+            // requests itself, so they are removed.
+            .RemoveAllLoggers();
         return httpClient;
     }
 }

@@ -32,8 +32,17 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Information, "Deleted agent {AgentKey} of organization {OrganizationId}: assistant {AssistantId}, removed at Vapi: {Deleted}")]
     public static partial void Deleted(ILogger logger, string organizationId, string agentKey, string? assistantId, bool deleted);
 
+    /// <summary>Logs a failed sync; an exception whose text quotes a secret is logged scrubbed (<see cref="Internal.RedactedException"/>).</summary>
+    public static void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            SyncFailedCore(logger, Internal.RedactedException.Of(exception), organizationId, agentKey);
+        }
+    }
+
     [LoggerMessage(1008, LogLevel.Warning, "Syncing agent {AgentKey} of organization {OrganizationId} failed")]
-    public static partial void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey);
+    private static partial void SyncFailedCore(ILogger logger, Exception exception, string organizationId, string agentKey);
 
     [LoggerMessage(1009, LogLevel.Warning, "Vapi rate-limited the create of agent {AgentKey} of organization {OrganizationId} (attempt {Attempt}); trying again in {Wait}")]
     public static partial void CreateRateLimited(ILogger logger, string organizationId, string agentKey, TimeSpan wait, int attempt);
@@ -53,8 +62,8 @@ internal static partial class Log
     [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
     public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
 
-    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId}; trying the next one")]
-    public static partial void CredentialProviderFailed(ILogger logger, Exception exception, string credentialProvider, string organizationId);
+    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId} ({ExceptionType}: {ExceptionMessage}); trying the next one")]
+    public static partial void CredentialProviderFailed(ILogger logger, string credentialProvider, string organizationId, string exceptionType, string exceptionMessage);
 
     [LoggerMessage(3000, LogLevel.Warning, "Vapi {Operation} answered {StatusCode}: {Message}")]
     public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);

@@ -24,7 +24,7 @@ public sealed class VapiApiException : VapiSyncException
         : base(BuildMessage(statusCode, messages, errorCode, operation), errorCode, innerException)
     {
         StatusCode = statusCode;
-        Messages = messages ?? [];
+        Messages = messages is null ? [] : Credentials.Internal.SecretRedactor.Redact(messages);
         Operation = operation;
     }
 

@@ -54,6 +54,8 @@ internal sealed class TransportHarness : IDisposable
 
     public IVapiCircuitBreaker Breaker => _provider.GetRequiredService<IVapiCircuitBreaker>();
 
+    public IVapiAssistantManager Manager => _provider.GetRequiredService<IVapiAssistantManager>();
+
     public static VapiCredential Credential(string key = Key) => new(key, "test");
 
     /// <summary>A guard for tests that would hang on a regression: real time, far longer than any passing run needs.</summary>

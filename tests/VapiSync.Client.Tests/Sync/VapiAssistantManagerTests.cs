@@ -211,7 +211,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
     public async Task Ensure_PostGotNoAnswerAndNothingListed_FailsWithoutSecondPostAndNextSyncListsAgain()
     {
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new VapiApiException(0, ["timed out"], "timeout", "POST /assistant"));
+            .ThrowsAsync(new VapiApiException(0, ["timed out"], VapiErrorCodes.Timeout, "POST /assistant"));
 
         var ex = await Assert.ThrowsAsync<VapiApiException>(() => _h.Manager.EnsureAssistantAsync(SyncHarness.Request()));
 
@@ -288,7 +288,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
     public async Task Ensure_CircuitOpen_DoesNotListOrRetry()
     {
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new VapiApiException(0, ["open"], "circuit_open", "POST /assistant"));
+            .ThrowsAsync(new VapiApiException(0, ["open"], VapiErrorCodes.CircuitOpen, "POST /assistant"));
 
         await Assert.ThrowsAsync<VapiApiException>(() => _h.Manager.EnsureAssistantAsync(SyncHarness.Request()));
 

@@ -149,7 +149,21 @@ internal sealed class VapiClient : IVapiClient
     {
         using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.List, credential, null, cancellationToken).ConfigureAwait(false);
         await ThrowIfFailedAsync(response, VapiOperation.List, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        var page = await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+
+        // A page is only as good as its worst item: a null entry or one without a usable id would surface later as a
+        // NullReferenceException in the walk or the index, far from the answer that caused it.
+        var bad = page.FindIndex(a => a is null || !AssistantIds.IsValid(a.Id));
+        if (bad >= 0)
+        {
+            throw new VapiApiException(
+                response.StatusCode,
+                [$"Vapi answered the listing with an item that is not an assistant with an id (item {bad})."],
+                VapiErrorCodes.MalformedResponse,
+                VapiOperation.List.Display());
+        }
+
+        return page;
     }
 
     /// <summary>Vapi compares timestamps at millisecond precision; round up so the page's oldest item stays inside the filter.</summary>
