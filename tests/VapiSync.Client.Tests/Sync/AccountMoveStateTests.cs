@@ -39,6 +39,26 @@ public sealed class AccountMoveStateTests
     }
 
     [Fact]
+    public void NextState_UnchangedStateWrittenBeforeOutcomesWereRecorded_BackfillsUnchanged()
+    {
+        var state = new AssistantState("a1", "h", Now) { NeedsLookup = false };
+
+        var next = AccountMove.NextState(state, new AccountSyncResult("a1", SyncOutcome.Unchanged, []), "h", Key, Now);
+
+        Assert.Equal((Key.Fingerprint, SyncOutcome.Unchanged), (next!.AccountFingerprint, next.LastOutcome));
+    }
+
+    [Fact]
+    public void NextState_AfterAnUnsettledCreate_ClearsNeedsLookup()
+    {
+        var state = new AssistantState("a1", "h0", Now) { AccountFingerprint = Key.Fingerprint, NeedsLookup = true };
+
+        var next = AccountMove.NextState(state, new AccountSyncResult("a1", SyncOutcome.Updated, []), "h1", Key, Now);
+
+        Assert.False(next!.NeedsLookup);
+    }
+
+    [Fact]
     public void NextState_Moved_RecordsNewAccountOutcomeAndOrphans()
     {
         var orphan = new OrphanedAssistant("old", "0badf00d", Now);

@@ -45,7 +45,7 @@ internal sealed class AccountMove(
         return same ? null : new AssistantState(synced.AssistantId, definitionHash, now)
         {
             AccountFingerprint = credential.Fingerprint,
-            LastOutcome = synced.Outcome == SyncOutcome.Unchanged ? state?.LastOutcome : synced.Outcome,
+            LastOutcome = synced.Outcome == SyncOutcome.Unchanged ? state?.LastOutcome ?? SyncOutcome.Unchanged : synced.Outcome,
             Orphans = synced.Orphans,
         };
     }
