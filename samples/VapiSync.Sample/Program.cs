@@ -65,6 +65,7 @@ app.MapPut("/organizations/{orgId}/agents/{agentId}", async (string orgId, strin
             Rule = result.Voice.AppliedRule?.Reason,
             result.Voice.DroppedSettings,
         },
+        Orphans = result.Orphans.Select(o => new { o.AssistantId, o.AccountFingerprint, o.RecordedAt }),
     });
 });
 
@@ -128,6 +129,7 @@ internal static class SampleErrors
         BadHttpRequestException bad => Results.Problem(Bounded(bad.Message), statusCode: bad.StatusCode, title: "The request body could not be read"),
         JsonException json => Validation([FromJson(json)]),
         ArgumentException a => Validation([(a.ParamName ?? "request", Bounded(a.Message))]),
+        VapiCredentialUnavailableException u => Results.Problem(Bounded(u.Message), statusCode: u.IsTransient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, title: "Vapi key unavailable"),
         VapiCredentialNotFoundException c => Results.Problem(Bounded(c.Message), statusCode: StatusCodes.Status500InternalServerError, title: "No Vapi key"),
         VapiApiException { IsTransient: true } t => Results.Problem(Bounded(t.Message), statusCode: StatusCodes.Status503ServiceUnavailable, title: "Vapi unavailable"),
         VapiApiException e => Results.Problem(Bounded(e.Message), statusCode: StatusCodes.Status502BadGateway, title: $"Vapi answered {(int)e.StatusCode}"),

@@ -46,6 +46,7 @@ internal static class VerificationRunner
                 ("Breaker isolated at run time, then reset: traffic flows again", false, h => run.IsolateResetAsync(h, cancellationToken)),
                 ("Vapi down for a while, saves keep coming: all converge after it is back", true, _ => QueueCheck.VapiDownSavesConvergeAsync(fake!, FakePlatformKey, run.Id, cancellationToken)),
                 ("Messy account: audited, repaired, audited clean; a second repair writes nothing", true, _ => FleetCheck.MessyAccountRepairedAsync(fake!, cancellationToken)),
+                ("Key store down, then up: one assistant, in the organization's account", true, h => run.StoreDownThenUpAsync(h, cancellationToken)),
             };
 
             foreach (var (name, needsFake, body) in checks)
@@ -84,7 +85,7 @@ internal static class VerificationRunner
     private sealed class Run(FakeVapiServer? fake, Uri baseUrl, string platformKey, string id)
     {
         private readonly ConcurrentDictionary<(string Org, string Agent), bool> _agents = new();
-        private readonly DemoKeyStore _keyStore = new(new Dictionary<string, string> { [$"acme-{id}"] = FakeAcmeKey });
+        private readonly DemoKeyStore _keyStore = new(new Dictionary<string, string> { [$"acme-{id}"] = FakeAcmeKey, [$"acme-west-{id}"] = FakeAcmeKey });
 
         public Uri BaseUrl { get; } = baseUrl;
 
@@ -214,7 +215,7 @@ internal static class VerificationRunner
             Expect(host.Breaker.State == CircuitState.Open, $"breaker did not open after {failures} failures");
             var before = Counter.Take();
             var blocked = await Record(() => SaveAsync(host, Globex, "support", Agent("Support", "While open", "azure", "en-US-AriaNeural"), ct));
-            Expect(blocked?.ErrorCode == "circuit_open" && before.Total(Counter) == 0, "calls were not failing fast while open");
+            Expect(blocked?.ErrorCode == VapiErrorCodes.CircuitOpen && before.Total(Counter) == 0, "calls were not failing fast while open");
             fake.Faults.Clear();
             await host.Breaker.ResetAsync(ct);
             var result = await SaveAsync(host, Globex, "support", Agent("Support", "After reset", "azure", "en-US-AriaNeural"), ct);
@@ -226,11 +227,30 @@ internal static class VerificationRunner
             await host.Breaker.IsolateAsync(ct);
             var before = Counter.Take();
             var blocked = await Record(() => SaveAsync(host, Globex, "support", Agent("Support", "While isolated", "azure", "en-US-AriaNeural"), ct));
-            Expect(blocked?.ErrorCode == "circuit_open" && before.Total(Counter) == 0, "calls were not blocked while isolated");
+            Expect(blocked?.ErrorCode == VapiErrorCodes.CircuitOpen && before.Total(Counter) == 0, "calls were not blocked while isolated");
             await host.Breaker.ResetAsync(ct);
             var result = await SaveAsync(host, Globex, "support", Agent("Support", "Back to normal", "azure", "en-US-AriaNeural"), ct);
             Expect(result.Outcome == SyncOutcome.Updated, $"expected Updated after reset, got {result.Outcome}");
             return $"isolated: {blocked!.ErrorCode}, 0 requests · ResetAsync → {host.Breaker.State} · save {result.Outcome} {result.AssistantId}";
+        }
+
+        public async Task<string> StoreDownThenUpAsync(VerifyHost host, CancellationToken ct)
+        {
+            var org = $"acme-west-{Id}";
+            var definition = Agent("Reception", "Welcome to Acme West.", "azure", "en-US-AriaNeural");
+            _keyStore.Outages[org] = true;
+            var down = await SaveAsync(host, org, "reception", definition, ct);
+            _keyStore.Outages.TryRemove(org, out _);
+            Expect(down.Outcome == SyncOutcome.Created && down.CredentialSource == "Options:PlatformApiKey", $"store down: expected Created via Options:PlatformApiKey, got {down.Outcome} via {down.CredentialSource}");
+            var before = Counter.Take();
+            var up = await SaveAsync(host, org, "reception", definition, ct);
+            Expect(up.Outcome == SyncOutcome.Moved && up.CredentialSource == nameof(DemoKeyStore), $"store up: expected Moved via {nameof(DemoKeyStore)}, got {up.Outcome} via {up.CredentialSource}");
+            var inOrganization = fake!.GetAssistants("acme-account").Where(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/reception").ToList();
+            var inPlatform = fake.GetAssistants("platform-account").Count(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/reception");
+            Expect(inOrganization.Count == 1 && inOrganization[0]["id"]!.GetValue<string>() == up.AssistantId, $"expected the assistant in the organization's account, found {inOrganization.Count}");
+            Expect(inPlatform == 0 && up.Orphans.Count == 0, $"expected nothing left in the platform account, found {inPlatform} (orphans reported: {up.Orphans.Count})");
+            return $"store down: {down.Outcome} {down.AssistantId} via {down.CredentialSource} · store up: {up.Outcome} {up.AssistantId} via {up.CredentialSource} · "
+                + $"organization account 1, platform account {inPlatform} · {before.Since(Counter)}";
         }
 
         public async Task<int> CleanUpAsync(VerifyHost host, CancellationToken ct)

@@ -91,9 +91,12 @@ internal sealed class DemoKeyStore(IReadOnlyDictionary<string, string> keys) : I
 {
     public const string BrokenPrefix = "initech-";
 
+    /// <summary>Organizations whose key lookups fail for now (a store outage that a check switches on and off).</summary>
+    public ConcurrentDictionary<string, bool> Outages { get; } = new(StringComparer.Ordinal);
+
     public ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default)
     {
-        if (organizationId.StartsWith(BrokenPrefix, StringComparison.Ordinal))
+        if (organizationId.StartsWith(BrokenPrefix, StringComparison.Ordinal) || Outages.ContainsKey(organizationId))
         {
             throw new InvalidOperationException("The organization key store is unavailable (simulated outage).");
         }

@@ -7,7 +7,10 @@ namespace VapiSync.Client;
 /// one type to catch, with a stable <see cref="ErrorCode"/> to branch on, the HTTP status when Vapi answered, and
 /// whether trying again later can succeed.
 /// </summary>
-/// <remarks>Messages never carry an API key.</remarks>
+/// <remarks>
+/// Messages never carry an API key: every message (including text Vapi or a proxy sent back) is scrubbed of the keys the
+/// library knows and of anything that looks like a credential (<c>Bearer …</c>, <c>api_key=…</c>).
+/// </remarks>
 public abstract class VapiSyncException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="VapiSyncException"/> class.</summary>
@@ -15,9 +18,9 @@ public abstract class VapiSyncException : Exception
     /// <param name="errorCode">A stable code, one of <see cref="VapiErrorCodes"/> or the <c>error</c> field Vapi sent.</param>
     /// <param name="innerException">The underlying failure, if any.</param>
     protected VapiSyncException(string message, string? errorCode, Exception? innerException = null)
-        : base(message, innerException)
+        : base(Credentials.Internal.SecretRedactor.Redact(message), innerException)
     {
-        ErrorCode = errorCode;
+        ErrorCode = errorCode is null ? null : Credentials.Internal.SecretRedactor.Redact(errorCode);
     }
 
     /// <summary>Gets a stable code for the failure: one of <see cref="VapiErrorCodes"/>, or the <c>error</c> field Vapi sent (for example <c>assistant_pinned</c>).</summary>

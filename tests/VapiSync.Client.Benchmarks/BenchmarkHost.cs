@@ -12,7 +12,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    private BenchmarkHost(FakeVapiServer server, int parallelism)
+    private BenchmarkHost(FakeVapiServer server, int parallelism, Action<VapiSyncOptions>? configure)
     {
         Server = server;
         var services = new ServiceCollection();
@@ -21,6 +21,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         {
             o.BaseUrl = server.BaseAddress;
             o.PlatformApiKey = Key;
+            configure?.Invoke(o);
         });
         _provider = services.BuildServiceProvider();
         Manager = _provider.GetRequiredService<IVapiAssistantManager>();
@@ -34,7 +35,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     public HttpClient Raw { get; }
 
-    public static async Task<BenchmarkHost> StartAsync(TimeSpan latency = default, int parallelism = 2)
+    public static async Task<BenchmarkHost> StartAsync(TimeSpan latency = default, int parallelism = 2, Action<VapiSyncOptions>? configure = null)
     {
         var server = await FakeVapiServer.StartAsync(new FakeVapiServerOptions
         {
@@ -42,7 +43,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             Latency = latency,
             RecordRequests = false,
         });
-        return new BenchmarkHost(server, parallelism);
+        return new BenchmarkHost(server, parallelism, configure);
     }
 
     public static AssistantDefinition Definition(string firstMessage) => new()

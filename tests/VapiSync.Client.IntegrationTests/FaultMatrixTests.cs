@@ -127,8 +127,8 @@ public sealed class FaultMatrixTests
         var malformed = await Assert.ThrowsAsync<VapiApiException>(() => host.Client.GetAssistantAsync(credential, id, ct));
         var reset = await Assert.ThrowsAsync<VapiApiException>(async () => await host.Client.ListAssistantsAsync(credential, ct).ToListAsync(ct));
 
-        Assert.Equal("malformed_response", malformed.ErrorCode);
+        Assert.Equal(VapiErrorCodes.MalformedResponse, malformed.ErrorCode);
         Assert.IsType<System.Text.Json.JsonException>(malformed.InnerException, exactMatch: false);
-        Assert.Equal("connection_failed", reset.ErrorCode);
+        Assert.Equal(VapiErrorCodes.ConnectionFailed, reset.ErrorCode);
     }
 }

@@ -106,7 +106,7 @@ public sealed class FidelityTests : IAsyncLifetime
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(status, json["statusCode"]!.GetValue<int>());
-        Assert.IsType<string>(json["error"]!.GetValue<string>());
+        Assert.Equal(ReasonPhrase(status), json["error"]!.GetValue<string>());
         Assert.Equal(messageIsArray, json["message"] is JsonArray);
     }
 
@@ -156,4 +156,12 @@ public sealed class FidelityTests : IAsyncLifetime
         Assert.Equal(Credentials.VapiCredential.ComputeFingerprint("sk-contract"), recorded.KeyFingerprint);
         Assert.DoesNotContain("sk-contract", recorded.ToString(), StringComparison.Ordinal);
     }
+
+    private static string ReasonPhrase(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
 }

@@ -30,7 +30,8 @@ public sealed class ListingTests
 
         Assert.Equal(ids.Order(), listed.Select(a => a.Id).Order());
         var queries = host.Server.Requests.Where(r => r.Path == "/assistant").Select(r => r.Query).ToList();
-        Assert.All(queries, q => Assert.Contains("limit=10", q, StringComparison.Ordinal));
+        // Full pages of 10; the check above each full page asks for one more than the page held there (at most 10).
+        Assert.All(queries, q => Assert.True(int.Parse(q.Split('&')[0]["?limit=".Length..], System.Globalization.CultureInfo.InvariantCulture) <= 10, q));
         Assert.Contains(queries, q => q.Contains("createdAtLe=", StringComparison.Ordinal));
     }
 

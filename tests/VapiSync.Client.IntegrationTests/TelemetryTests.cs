@@ -26,7 +26,7 @@ public sealed class TelemetryTests
         await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
         var noAnswer = await Assert.ThrowsAsync<Http.VapiApiException>(() => host.Client.GetAssistantAsync(credential, Guid.NewGuid().ToString(), ct));
 
-        Assert.Equal("connection_failed", noAnswer.ErrorCode);
+        Assert.Equal(VapiErrorCodes.ConnectionFailed, noAnswer.ErrorCode);
 
         var seen = requests.GetMeasurementSnapshot().Select(m => $"{m.Tags["vapisync.operation"]}:{m.Tags["http.response.status_code"]}").ToList();
         Assert.Equal(["list:200", "create:201", "get:0"], seen);
@@ -137,7 +137,7 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task ResilienceSettings_BoundFromConfigurationAndPostStaysUnretried()
+    public async Task ResilienceSettings_BoundFromConfiguration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -155,5 +155,24 @@ public sealed class TelemetryTests
         Assert.Equal(42, options.CircuitBreaker.MinimumThroughput);
         Assert.NotNull(options.CircuitBreaker.ManualControl);
         Assert.NotNull(options.CircuitBreaker.StateProvider);
+    }
+
+    [Fact]
+    public async Task Post_Answered503_IsNotRetriedWhileGetIs()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        var created = await host.Client.CreateAssistantAsync(new VapiCredential(IntegrationHost.PlatformKey, "test"), new AssistantDefinition { Name = "a" }, ct);
+        host.Server.ClearRequests();
+        host.Server.Faults.Enqueue("POST", "/assistant", Fault.Status(503));
+        host.Server.Faults.Enqueue("GET", "/assistant/{id}", Fault.Status(503));
+
+        var post = await Assert.ThrowsAsync<VapiSync.Client.Http.VapiApiException>(() => host.Client.CreateAssistantAsync(new VapiCredential(IntegrationHost.PlatformKey, "test"), new AssistantDefinition { Name = "b" }, ct));
+        var get = await host.Client.GetAssistantAsync(new VapiCredential(IntegrationHost.PlatformKey, "test"), created.Id, ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        Assert.Single(host.Server.Requests, r => r.Method == "POST");
+        Assert.Equal(created.Id, get!.Id);
+        Assert.Equal(2, host.Server.Requests.Count(r => r.Method == "GET"));
     }
 }

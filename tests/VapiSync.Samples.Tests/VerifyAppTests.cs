@@ -14,14 +14,15 @@ public sealed class VerifyAppTests
 
         var text = output.ToString();
         Assert.True(report.Failed == 0, text);
-        Assert.Equal(14, report.Passed);
+        Assert.Equal(15, report.Passed);
         Assert.Equal(0, report.Skipped);
         foreach (var evidence in new[] { "playht/jennifer → azure/en-US-JennyNeural", "Unchanged", "0 requests", "Options:PlatformApiKey", "Recreated", "1 POST", "Adopted", "ResetAsync → Closed", "audit clean · second repair 0 writes" })
         {
             Assert.Contains(evidence, text, StringComparison.Ordinal);
         }
 
-        Assert.EndsWith("verify: 14 passed, 0 failed, 0 skipped", text.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("store up: Moved", text, StringComparison.Ordinal);
+        Assert.EndsWith("verify: 15 passed, 0 failed, 0 skipped", text.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class VerifyAppTests
 
         var text = output.ToString();
         Assert.True(report.Failed == 0, text);
-        Assert.Equal(5, report.Skipped);
+        Assert.Equal(6, report.Skipped);
         Assert.Equal(9, report.Passed);
         Assert.Contains("SKIPPED (cannot be provoked on a real server)", text, StringComparison.Ordinal);
         Assert.Contains(server.Requests, r => r.Method == "POST" && r.KeyFingerprint == Client.Credentials.VapiCredential.ComputeFingerprint("sk-external"));

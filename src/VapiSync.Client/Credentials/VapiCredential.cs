@@ -19,6 +19,7 @@ public sealed record VapiCredential
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ApiKey = apiKey.Trim();
         Source = source;
+        Internal.SecretRedactor.Register(ApiKey);
     }
 
     /// <summary>Gets the Vapi private API key. Never log it.</summary>
@@ -26,6 +27,14 @@ public sealed record VapiCredential
 
     /// <summary>Gets the name of the source that supplied the key.</summary>
     public string Source { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the organization must always use a key of its own: when set by a provider, the
+    /// library remembers it for the organization and never falls back to the platform key for it, even while this
+    /// provider fails (the sync then fails with a transient <see cref="VapiCredentialUnavailableException"/>).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool OwnKeyRequired { get; init; }
 
     /// <summary>Gets the first 8 hex characters of the key's SHA-256: safe to log, enough to tell keys apart.</summary>
     public string Fingerprint => _fingerprint ??= ComputeFingerprint(ApiKey);

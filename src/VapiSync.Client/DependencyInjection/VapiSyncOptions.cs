@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VapiSync.Client.Credentials;
 using VapiSync.Client.Voices;
 
 namespace VapiSync.Client;
@@ -24,6 +25,21 @@ public sealed class VapiSyncOptions
     /// <summary>Gets per-organization keys kept in configuration (organization id → key), tried before <see cref="PlatformApiKey"/>.</summary>
     /// <value>The default value is an empty dictionary.</value>
     public Dictionary<string, string> OrganizationApiKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets whether a sync may use a later provider's key (usually the platform key) when an earlier provider
+    /// failed for the organization. The default keeps new agents working during a key store outage and never puts a
+    /// second assistant of an existing agent into another account.
+    /// </summary>
+    /// <value>The default value is <see cref="CredentialFallback.NewAgentsOnly"/>.</value>
+    public CredentialFallback CredentialFallback { get; set; } = CredentialFallback.NewAgentsOnly;
+
+    /// <summary>
+    /// Gets the organizations that must always use a key of their own (from a host provider or <see cref="OrganizationApiKeys"/>):
+    /// the platform key is never used for them. A provider can ask the same per organization with <see cref="VapiCredential.OwnKeyRequired"/>.
+    /// </summary>
+    /// <value>The default value is an empty set.</value>
+    public HashSet<string> OrganizationsRequiringOwnKey { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the environment variable read (on every lookup) when no other source has a key.</summary>
     /// <value>The default value is <c>VAPI_PRIVATE_KEY</c>.</value>
@@ -69,4 +85,20 @@ public sealed class VapiSyncOptions
     /// <value>The default value is 3.</value>
     [Range(1, 10)]
     public int MaxCreateAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
+    /// created for the same agent at the same moment — for instances that share no state store and no cross-instance
+    /// lock. After each create, one list request reads the assistants created within this window of it; the oldest
+    /// (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted.
+    /// <see cref="TimeSpan.Zero"/> turns the check off (right for one instance, or instances sharing a cross-instance lock).
+    /// </summary>
+    /// <remarks>
+    /// The list request returns every assistant of the account created within the window, so its cost grows with the
+    /// account's create rate times twice the window: keep the window to the time two instances' saves of one agent can be
+    /// apart (a second or two), and prefer a shared lock (PostgreSQL) for high create rates.
+    /// </remarks>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/> (off).</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ConvergenceWindow { get; set; }
 }

@@ -65,6 +65,16 @@ public static class VapiSyncServiceCollectionExtensions
         }
 
         services.AddOptions<VapiSyncOptions>().ValidateOnStart();
+
+        // Every key the options hold is scrubbed from logs and messages from the moment the options are read (and on reload).
+        services.PostConfigure<VapiSyncOptions>(o =>
+        {
+            SecretRedactor.Register(o.PlatformApiKey);
+            foreach (var key in o.OrganizationApiKeys.Values)
+            {
+                SecretRedactor.Register(key);
+            }
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VapiSyncOptions>, VapiSyncOptionsAnnotationsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VapiSyncOptions>, VapiSyncOptionsValidator>());
         services.AddOptions<VoiceRuleRegistrations>();
@@ -76,7 +86,12 @@ public static class VapiSyncServiceCollectionExtensions
         services.TryAddSingleton<IVoiceNormalizer, VoiceNormalizer>();
         services.TryAddSingleton<IAssistantStateStore, InMemoryAssistantStateStore>();
         services.TryAddSingleton<IAssistantSyncLock, InProcessAssistantSyncLock>();
+        services.TryAddSingleton(sp => AssistantGateway.For(sp.GetRequiredService<IVapiClient>()));
         services.TryAddSingleton<AssistantIndex>();
+        services.TryAddSingleton<SafeCreate>();
+        services.TryAddSingleton<CredentialPolicy>();
+        services.TryAddSingleton<AccountMoveMetrics>();
+        services.TryAddSingleton<AccountMove>();
         services.TryAddSingleton<IVapiAssistantManager, VapiAssistantManager>();
         services.TryAddSingleton<FleetMetrics>();
         services.TryAddSingleton<IVapiFleet, VapiFleet>();
@@ -84,11 +99,26 @@ public static class VapiSyncServiceCollectionExtensions
         var httpClient = AddHttpClient(services);
         var pipeline = httpClient.AddStandardResilienceHandler();
 
-        // Added after the resilience handler, so it runs inside it: once per attempt.
+        // Added after the resilience handler, so they run inside it, once per attempt and under its timeouts: the
+        // gate records 429 pauses; the body is read in full before the attempt counts as answered.
         services.TryAddSingleton<RetryAfterPauses>();
         httpClient.AddHttpMessageHandler(sp => new RetryAfterGate(sp.GetRequiredService<RetryAfterPauses>(), sp.GetRequiredService<TimeProvider>()));
+        httpClient.AddHttpMessageHandler(() => new ResponseBufferingHandler());
         services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
             .PostConfigure<VapiCircuitBreaker>((options, breaker) => VapiResilienceSetup.Enforce(options, breaker));
+        var pipelineName = pipeline.PipelineName;
+        services.TryAddSingleton<IVapiClient>(sp =>
+        {
+            var resilience = sp.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>();
+            return new VapiClient(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+                sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>(),
+                sp.GetRequiredService<VapiSyncMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<VapiClient>>(),
+                sp.GetRequiredService<RetryAfterPauses>(),
+                () => resilience.Get(pipelineName).TotalRequestTimeout.Timeout);
+        });
 
         var builder = new VapiSyncBuilder(services, httpClient, pipeline.PipelineName);
         services.AddSingleton(builder);
@@ -113,13 +143,11 @@ public static class VapiSyncServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders(_ => true);
-        services.TryAddSingleton<IVapiClient>(sp => new VapiClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>(),
-            sp.GetRequiredService<VapiSyncMetrics>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<VapiClient>>()));
+            .RedactLoggedHeaders(_ => true)
+            // The factory's own request logs put raw header values (the Authorization header) in their structured
+            // state at Trace level, where a structured sink exports them, even with redaction on: the library logs its
+            // requests itself, so they are removed.
+            .RemoveAllLoggers();
         return httpClient;
     }
 }

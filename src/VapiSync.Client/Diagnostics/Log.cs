@@ -34,22 +34,28 @@ internal static partial class Log
 
     /// <summary>
     /// A sync that failed. Vapi refusing the definition (a non-transient 4xx) is an expected outcome, not a fault of ours:
-    /// it is logged once, with Vapi's messages and without a stack trace; anything else with its exception.
+    /// it is logged once, with Vapi's messages and without a stack trace; anything else with its exception, scrubbed of
+    /// secrets (<see cref="Internal.RedactedException"/>).
     /// </summary>
     public static void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey)
     {
+        if (!logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
         if (exception is Http.VapiApiException { IsTransient: false, StatusCode: >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError } rejected)
         {
             SyncRejected(logger, organizationId, agentKey, (int)rejected.StatusCode, rejected.Message);
         }
         else
         {
-            SyncFailedWithError(logger, exception, organizationId, agentKey);
+            SyncFailedCore(logger, Internal.RedactedException.Of(exception), organizationId, agentKey);
         }
     }
 
     [LoggerMessage(1008, LogLevel.Warning, "Syncing agent {AgentKey} of organization {OrganizationId} failed")]
-    private static partial void SyncFailedWithError(ILogger logger, Exception exception, string organizationId, string agentKey);
+    private static partial void SyncFailedCore(ILogger logger, Exception exception, string organizationId, string agentKey);
 
     [LoggerMessage(1010, LogLevel.Warning, "Vapi rejected the sync of agent {AgentKey} of organization {OrganizationId} ({StatusCode}): {Message}")]
     private static partial void SyncRejected(ILogger logger, string organizationId, string agentKey, int statusCode, string message);
@@ -57,11 +63,23 @@ internal static partial class Log
     [LoggerMessage(1009, LogLevel.Warning, "Vapi rate-limited the create of agent {AgentKey} of organization {OrganizationId} (attempt {Attempt}); trying again in {Wait}")]
     public static partial void CreateRateLimited(ILogger logger, string organizationId, string agentKey, TimeSpan wait, int attempt);
 
+    [LoggerMessage(1010, LogLevel.Warning, "{Count} assistants carry the sync key of agent {AgentKey} of organization {OrganizationId} (concurrent creates by instances that share no lock); keeping {AssistantId}, the oldest, and deleting the others")]
+    public static partial void ConcurrentCreatesConverged(ILogger logger, string organizationId, string agentKey, int count, string assistantId);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Could not check for concurrent creates of agent {AgentKey} of organization {OrganizationId} after creating {AssistantId}; the sync fails and the next one settles it")]
+    public static partial void ConvergenceFailed(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Could not delete duplicate assistant {AssistantId} of agent {AgentKey} of organization {OrganizationId}; the next listing of the account settles it")]
+    public static partial void DuplicateNotDeleted(ILogger logger, Exception exception, string organizationId, string agentKey, string assistantId);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Could not flag the state of agent {AgentKey} of organization {OrganizationId} for a lookup after a create of unknown outcome ({ExceptionType}); a restart before its next sync may leave a duplicate")]
+    public static partial void NeedsLookupNotStored(ILogger logger, string exceptionType, string organizationId, string agentKey);
+
     [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
     public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
 
-    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId}; trying the next one")]
-    public static partial void CredentialProviderFailed(ILogger logger, Exception exception, string credentialProvider, string organizationId);
+    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId} ({ExceptionType}: {ExceptionMessage}); trying the next one")]
+    public static partial void CredentialProviderFailed(ILogger logger, string credentialProvider, string organizationId, string exceptionType, string exceptionMessage);
 
     [LoggerMessage(3000, LogLevel.Warning, "Vapi {Operation} answered {StatusCode}: {Message}")]
     public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);
@@ -72,6 +90,9 @@ internal static partial class Log
 
     [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]
     public static partial void VapiRequestNotAnswered(ILogger logger, string operation, string errorCode, string exceptionType);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Listing the Vapi account of key {KeyFingerprint}: {Cells} group(s) of at least 1000 assistants share both createdAt and updatedAt to the millisecond; Vapi's list cannot page through them, so some may be missing")]
+    public static partial void ListingIncomplete(ILogger logger, string keyFingerprint, int cells);
 
     [LoggerMessage(4000, LogLevel.Warning, "The Vapi circuit breaker opened for {BreakDuration}: calls are suspended")]
     public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);

@@ -24,7 +24,7 @@ public sealed class VapiApiException : VapiSyncException
         : base(BuildMessage(statusCode, messages, errorCode, operation), errorCode, innerException)
     {
         StatusCode = statusCode;
-        Messages = messages ?? [];
+        Messages = messages is null ? [] : Credentials.Internal.SecretRedactor.Redact(messages);
         Operation = operation;
     }
 
@@ -41,10 +41,11 @@ public sealed class VapiApiException : VapiSyncException
     public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>
-    /// Gets a value indicating whether the failure is worth trying again later: no response at all, 408, 429 or any 5xx.
-    /// 400, 401, 403, 404 and 409 are not.
+    /// Gets a value indicating whether the failure is worth trying again later: no response at all (timeout, connection
+    /// failure, open circuit, the account's rate-limit pause), 408, 429, any 5xx, or a success whose body could not be
+    /// read. 400, 401, 403, 404 and 409 are not, nor is a malformed API key (<see cref="VapiErrorCodes.InvalidCredential"/>).
     /// </summary>
-    public override bool IsTransient => StatusCode is 0 or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)StatusCode >= 500;
+    public override bool IsTransient => Internal.FailureClassifier.IsTransient(Internal.FailureClassifier.Classify(this));
 
     /// <summary>Gets a value indicating whether the request never got an answer from Vapi (timeout, connection failure, open circuit).</summary>
     public bool IsNoResponse => StatusCode == 0;

@@ -6,6 +6,11 @@ namespace VapiSync.Client.Resilience;
 /// The circuit breaker in front of Vapi, shared by every call to the configured base URL. Observe it, and close
 /// (<see cref="ResetAsync"/>) or open (<see cref="IsolateAsync"/>) it at run time, without restarting the host.
 /// </summary>
+/// <remarks>
+/// Because every tenant shares it, it counts only Vapi's own failures: 5xx, 408, timeouts and connection failures.
+/// A 429, a 401/403 or another 4xx concerns one account or one request and never opens it; neither does a malformed
+/// API key, which fails with <see cref="VapiErrorCodes.InvalidCredential"/> before anything is sent.
+/// </remarks>
 public interface IVapiCircuitBreaker
 {
     /// <summary>Gets the breaker's current state.</summary>

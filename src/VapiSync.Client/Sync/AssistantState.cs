@@ -15,6 +15,13 @@ public sealed record AssistantState(string AssistantId, string DefinitionHash, D
     /// <summary>Gets what the sync that wrote this state did, when known.</summary>
     public SyncOutcome? LastOutcome { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a create of unknown outcome (cancelled, unanswered, unconverged) may have left a
+    /// second assistant carrying the agent's sync key next to <see cref="AssistantId"/>: the next sync, in any instance
+    /// sharing this store, lists the account and keeps one before trusting <see cref="AssistantId"/>.
+    /// </summary>
+    public bool NeedsLookup { get; init; }
+
     /// <summary>Gets the agent's assistants left behind in accounts it no longer uses; empty when there are none.</summary>
     public IReadOnlyList<OrphanedAssistant> Orphans { get; init; } = [];
 }

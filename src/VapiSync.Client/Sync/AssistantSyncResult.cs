@@ -16,4 +16,10 @@ public sealed record AssistantSyncResult
 
     /// <summary>Gets the name of the credential source used (for example <c>Options:PlatformApiKey</c>); never the key.</summary>
     public required string CredentialSource { get; init; }
+
+    /// <summary>
+    /// Gets the agent's assistants left in accounts it no longer uses because they could not be deleted there (see
+    /// <see cref="AssistantState.Orphans"/>); empty when there are none. Each is logged as a warning when recorded.
+    /// </summary>
+    public IReadOnlyList<OrphanedAssistant> Orphans { get; init; } = [];
 }

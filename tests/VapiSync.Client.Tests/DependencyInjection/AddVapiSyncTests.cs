@@ -120,10 +120,14 @@ public sealed class AddVapiSyncTests
     {
         using var provider = Build(o => o.PlatformApiKey = "k");
 
-        Assert.NotNull(provider.GetRequiredService<IVapiAssistantManager>());
-        Assert.NotNull(provider.GetRequiredService<IVapiClient>());
-        Assert.NotNull(provider.GetRequiredService<IVapiCircuitBreaker>());
-        Assert.NotNull(provider.GetRequiredService<IVoiceNormalizer>());
-        Assert.NotNull(provider.GetRequiredService<IAssistantStateStore>());
+        // The library's own implementations, each a singleton shared by every consumer.
+        Assert.Equal("VapiAssistantManager", provider.GetRequiredService<IVapiAssistantManager>().GetType().Name);
+        Assert.Equal("VapiClient", provider.GetRequiredService<IVapiClient>().GetType().Name);
+        Assert.Equal("InMemoryAssistantStateStore", provider.GetRequiredService<IAssistantStateStore>().GetType().Name);
+        Assert.Same(provider.GetRequiredService<IVapiClient>(), provider.GetRequiredService<IVapiClient>());
+        Assert.Same(provider.GetRequiredService<IVapiAssistantManager>(), provider.GetRequiredService<IVapiAssistantManager>());
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Closed, provider.GetRequiredService<IVapiCircuitBreaker>().State);
+        Assert.Null(provider.GetRequiredService<IVapiCircuitBreaker>().OpenedAt);
+        Assert.True(provider.GetRequiredService<IVoiceNormalizer>().Normalize(new VoiceConfig { Provider = "neets", VoiceId = "x" }).Changed);
     }
 }

@@ -187,7 +187,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
 
         var result = await _h.Manager.EnsureAssistantAsync(SyncHarness.Request());
 
-        Assert.Equal(SyncOutcome.Created, result.Outcome);
+        Assert.Equal(SyncOutcome.Adopted, result.Outcome); // found after a lost answer: adopted, not created
         Assert.Equal(created.Id, result.AssistantId);
         await Client.Received(1).CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>());
     }
@@ -211,7 +211,7 @@ public sealed class VapiAssistantManagerTests : IDisposable
     public async Task Ensure_PostGotNoAnswerAndNothingListed_FailsWithoutSecondPostAndNextSyncListsAgain()
     {
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new VapiApiException(0, ["timed out"], "timeout", "POST /assistant"));
+            .ThrowsAsync(new VapiApiException(0, ["timed out"], VapiErrorCodes.Timeout, "POST /assistant"));
 
         var ex = await Assert.ThrowsAsync<VapiApiException>(() => _h.Manager.EnsureAssistantAsync(SyncHarness.Request()));
 
@@ -246,38 +246,49 @@ public sealed class VapiAssistantManagerTests : IDisposable
     public async Task Ensure_PostRateLimited_WaitsRetryAfterThenPostsAgainWithoutListing()
     {
         var id = Guid.NewGuid().ToString();
+        var posts = new List<DateTimeOffset>();
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
             .Returns(
-                _ => Task.FromException<VapiAssistant>(new VapiApiException(System.Net.HttpStatusCode.TooManyRequests, ["slow down"]) { RetryAfter = TimeSpan.FromSeconds(5) }),
-                _ => Task.FromResult(SyncHarness.Assistant(id)));
+                _ =>
+                {
+                    lock (posts) { posts.Add(_h.Time.GetUtcNow()); }
+                    return Task.FromException<VapiAssistant>(new VapiApiException(System.Net.HttpStatusCode.TooManyRequests, ["slow down"]) { RetryAfter = TimeSpan.FromSeconds(5) });
+                },
+                _ =>
+                {
+                    lock (posts) { posts.Add(_h.Time.GetUtcNow()); }
+                    return Task.FromResult(SyncHarness.Assistant(id));
+                });
 
+        // Fake time moves in small steps until the sync is done: whenever the wait started, the second POST can only
+        // go out once 5 s of fake time have passed since the first (no race between the test and the wait's timer).
         var sync = _h.Manager.EnsureAssistantAsync(SyncHarness.Request());
-        await WaitUntil(() => Client.ReceivedCalls().Count(c => c.GetMethodInfo().Name == nameof(IVapiClient.CreateAssistantAsync)) == 1);
-        _h.Time.Advance(TimeSpan.FromSeconds(4));
-        Assert.False(sync.IsCompleted);
-        _h.Time.Advance(TimeSpan.FromSeconds(1));
-        var result = await sync.WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(id, result.AssistantId);
-        _ = Client.Received(1).ListAssistantsAsync(Arg.Any<VapiCredential>(), Arg.Any<CancellationToken>());
-        await Client.Received(2).CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>());
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!sync.IsCompleted)
         {
-            await Task.Yield();
-            timeout.Token.ThrowIfCancellationRequested();
+            deadline.Token.ThrowIfCancellationRequested();
+            await Task.Delay(1, deadline.Token);
+            lock (posts)
+            {
+                if (posts.Count == 1)
+                {
+                    _h.Time.Advance(TimeSpan.FromMilliseconds(250));
+                }
+            }
         }
+
+        var result = await sync;
+        Assert.Equal(id, result.AssistantId);
+        Assert.Equal(2, posts.Count);
+        Assert.True(posts[1] - posts[0] >= TimeSpan.FromSeconds(5), $"second POST after {posts[1] - posts[0]}");
+        _ = Client.Received(1).ListAssistantsAsync(Arg.Any<VapiCredential>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task Ensure_CircuitOpen_DoesNotListOrRetry()
     {
         Client.CreateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new VapiApiException(0, ["open"], "circuit_open", "POST /assistant"));
+            .ThrowsAsync(new VapiApiException(0, ["open"], VapiErrorCodes.CircuitOpen, "POST /assistant"));
 
         await Assert.ThrowsAsync<VapiApiException>(() => _h.Manager.EnsureAssistantAsync(SyncHarness.Request()));
 

@@ -4,7 +4,7 @@ using VapiSync.Client.Credentials;
 namespace VapiSync.Client.Credentials.Internal;
 
 /// <summary>Keys from <see cref="VapiSyncOptions"/>: the organization's own, then the platform key. Read on every call, so reloads apply.</summary>
-internal sealed class OptionsCredentialProvider(IOptionsMonitor<VapiSyncOptions> options) : ICredentialProvider, INamedCredentialProvider
+internal sealed class OptionsCredentialProvider(IOptionsMonitor<VapiSyncOptions> options) : ICredentialProvider, INamedCredentialProvider, IPlatformKeySource
 {
     public const string OrganizationSource = "Options:OrganizationApiKeys";
     public const string PlatformSource = "Options:PlatformApiKey";
@@ -13,16 +13,21 @@ internal sealed class OptionsCredentialProvider(IOptionsMonitor<VapiSyncOptions>
 
     private readonly CredentialCache _cache = new();
 
-    public ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default)
-    {
-        var current = options.CurrentValue;
-        if (current.OrganizationApiKeys.TryGetValue(organizationId, out var key) && !string.IsNullOrWhiteSpace(key))
-        {
-            return ValueTask.FromResult<VapiCredential?>(_cache.Get(key, OrganizationSource));
-        }
+    public ValueTask<VapiCredential?> GetCredentialAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(OrganizationKey(organizationId) ?? PlatformKey());
 
-        return ValueTask.FromResult(string.IsNullOrWhiteSpace(current.PlatformApiKey)
-            ? null
-            : _cache.Get(current.PlatformApiKey, PlatformSource));
-    }
+    /// <summary>Both keys are candidates: an agent that moved off the platform key still has its old assistant there.</summary>
+    public ValueTask<VapiCredential?> GetCredentialByFingerprintAsync(string organizationId, string fingerprint, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new[] { OrganizationKey(organizationId), PlatformKey() }
+            .FirstOrDefault(c => c is not null && string.Equals(c.Fingerprint, fingerprint, StringComparison.Ordinal)));
+
+    public bool IsPlatformKey(VapiCredential credential) => string.Equals(credential.Source, PlatformSource, StringComparison.Ordinal);
+
+    private VapiCredential? OrganizationKey(string organizationId) =>
+        options.CurrentValue.OrganizationApiKeys.TryGetValue(organizationId, out var key) && !string.IsNullOrWhiteSpace(key)
+            ? _cache.Get(key, OrganizationSource)
+            : null;
+
+    private VapiCredential? PlatformKey() =>
+        options.CurrentValue.PlatformApiKey is { } key && !string.IsNullOrWhiteSpace(key) ? _cache.Get(key, PlatformSource) : null;
 }

@@ -41,7 +41,21 @@ internal sealed class VapiSyncOptionsValidator : IValidateOptions<VapiSyncOption
             }
         }
 
+        ValidateCredentialPolicy(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateCredentialPolicy(VapiSyncOptions options, List<string> failures)
+    {
+        if (!Enum.IsDefined(options.CredentialFallback))
+        {
+            failures.Add($"VapiSync:CredentialFallback must be NewAgentsOnly, Always or Never; got '{options.CredentialFallback}'.");
+        }
+
+        if (options.OrganizationsRequiringOwnKey.Any(string.IsNullOrWhiteSpace))
+        {
+            failures.Add("VapiSync:OrganizationsRequiringOwnKey contains an empty organization id.");
+        }
     }
 
     private static void ValidateBaseUrl(Uri? baseUrl, List<string> failures)

@@ -30,10 +30,24 @@ internal static class AssistantPayload
         }
     }
 
+    /// <summary>Deeper JSON than System.Text.Json writes or reads by default; Vapi's schema nests a few levels.</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Serializes the definition as a request body without read-only fields.</summary>
+    /// <exception cref="VapiValidationException">The definition cannot be serialized (JSON nested deeper than <see cref="MaxDepth"/>).</exception>
     public static JsonObject ToRequestBody(AssistantDefinition definition)
     {
-        var body = JsonSerializer.SerializeToNode(definition, VapiJsonContext.Default.AssistantDefinition)!.AsObject();
+        JsonObject body;
+        try
+        {
+            body = JsonSerializer.SerializeToNode(definition, VapiJsonContext.Default.AssistantDefinition)!.AsObject();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            // Thrown before any I/O; the serializer's own message names no field, so find the offending one.
+            throw new VapiValidationException([Unserializable(definition, ex)]);
+        }
+
         foreach (var field in ReadOnlyFields)
         {
             body.Remove(field);
@@ -43,4 +57,62 @@ internal static class AssistantPayload
     }
 
     public static byte[] ToUtf8(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body, VapiJsonContext.Default.JsonObject);
+
+    private static VapiValidationError Unserializable(AssistantDefinition definition, Exception ex)
+    {
+        var fields = new (string Name, JsonNode? Node)[]
+        {
+            ("Assistant.Model", definition.Model), ("Assistant.Transcriber", definition.Transcriber), ("Assistant.Metadata", definition.Metadata),
+        };
+        foreach (var (name, node) in fields)
+        {
+            if (node is not null && Depth(node) > MaxDepth - 2)
+            {
+                return new VapiValidationError(name, $"nested deeper than {MaxDepth - 2} levels; Vapi's schema is far shallower.");
+            }
+        }
+
+        foreach (var (name, element) in definition.ExtensionData ?? [])
+        {
+            if (Depth(element) > MaxDepth - 2)
+            {
+                return new VapiValidationError("Assistant." + VapiValidationError.Quote(name), $"nested deeper than {MaxDepth - 2} levels; Vapi's schema is far shallower.");
+            }
+        }
+
+        return new VapiValidationError("Assistant", $"cannot be serialized as JSON ({ex.GetType().Name}).");
+    }
+
+    private static int Depth(JsonNode root) => Depth(root, static node => node switch
+    {
+        JsonObject o => o.Select(p => p.Value).OfType<JsonNode>(),
+        JsonArray a => a.OfType<JsonNode>(),
+        _ => [],
+    });
+
+    private static int Depth(JsonElement root) => Depth(root, static element => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
+        JsonValueKind.Array => element.EnumerateArray(),
+        _ => [],
+    });
+
+    /// <summary>Iterative, so a hostile depth cannot overflow the stack.</summary>
+    private static int Depth<T>(T root, Func<T, IEnumerable<T>> children)
+    {
+        var max = 0;
+        var stack = new Stack<(T Node, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            max = Math.Max(max, depth);
+            foreach (var child in children(node))
+            {
+                stack.Push((child, depth + 1));
+            }
+        }
+
+        return max;
+    }
 }

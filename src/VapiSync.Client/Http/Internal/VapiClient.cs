@@ -10,6 +10,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VapiSync.Client.Credentials;
 using VapiSync.Client.Diagnostics;
+using VapiSync.Client.Resilience.Internal;
 
 namespace VapiSync.Client.Http.Internal;
 
@@ -25,14 +26,27 @@ internal sealed class VapiClient : IVapiClient
     private readonly VapiSyncMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RetryAfterPauses _pauses;
+    private readonly Func<TimeSpan> _totalTimeout;
 
-    public VapiClient(HttpClient http, IOptionsMonitor<VapiSyncOptions> options, VapiSyncMetrics metrics, TimeProvider time, ILogger<VapiClient> logger)
+    /// <param name="http">The client whose handler chain holds the resilience pipeline.</param>
+    /// <param name="options">The library's options.</param>
+    /// <param name="metrics">Request metrics.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="pauses">The accounts' rate-limit pauses, waited before a request enters the pipeline.</param>
+    /// <param name="totalTimeout">The pipeline's total request timeout: the longest a request waits for its account's pause.</param>
+    public VapiClient(
+        HttpClient http, IOptionsMonitor<VapiSyncOptions> options, VapiSyncMetrics metrics, TimeProvider time, ILogger<VapiClient> logger,
+        RetryAfterPauses pauses, Func<TimeSpan> totalTimeout)
     {
         _http = http;
         _options = options;
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _pauses = pauses;
+        _totalTimeout = totalTimeout;
     }
 
     public async Task<VapiAssistant> CreateAssistantAsync(VapiCredential credential, AssistantDefinition assistant, CancellationToken cancellationToken = default)
@@ -53,7 +67,7 @@ internal sealed class VapiClient : IVapiClient
         var created = await ReadAsync(response, VapiJsonContext.Default.CreatedAssistant, VapiOperation.Create, cancellationToken).ConfigureAwait(false);
         if (!AssistantIds.IsValid(created.Id))
         {
-            throw new VapiApiException(response.StatusCode, ["Vapi created an assistant but its answer carries no valid id."], "malformed_response", VapiOperation.Create.Display());
+            throw new VapiApiException(response.StatusCode, ["Vapi created an assistant but its answer carries no valid id."], VapiErrorCodes.MalformedResponse, VapiOperation.Create.Display());
         }
 
         return created;
@@ -106,43 +120,28 @@ internal sealed class VapiClient : IVapiClient
         return true;
     }
 
-    public async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(VapiCredential credential, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(VapiCredential credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        var limit = _options.CurrentValue.ListPageSize;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? filter = null;
-        var steppedPast = false;
-        while (true)
+        return ListAssistantsAsync(credential, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every assistant created in [<paramref name="createdAtGe"/>, <paramref name="createdAtLe"/>] (unbounded where
+    /// null), each once, timestamp ties of any size included (see <see cref="AssistantListWalk"/>).
+    /// </summary>
+    internal async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var walk = new AssistantListWalk((path, ct) => GetPageAsync(credential, path, ct), _options.CurrentValue.ListPageSize);
+        await foreach (var assistant in walk.WalkAsync(createdAtGe, createdAtLe, cancellationToken).ConfigureAwait(false))
         {
-            var page = await GetPageAsync(credential, $"assistant?limit={limit}{filter}", cancellationToken).ConfigureAwait(false);
-            var fresh = 0;
-            var oldest = DateTimeOffset.MaxValue;
-            foreach (var assistant in page)
-            {
-                oldest = assistant.CreatedAt < oldest ? assistant.CreatedAt : oldest;
-                if (seen.Add(assistant.Id))
-                {
-                    fresh++;
-                    yield return assistant;
-                }
-            }
+            yield return assistant;
+        }
 
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            // Walk back with createdAtLe so assistants created in the same millisecond as the page's oldest are not
-            // skipped (duplicates are dropped by id). A full page with nothing new means more ties than one page
-            // holds: step past them once with createdAtLt.
-            if (fresh == 0 && steppedPast)
-            {
-                yield break;
-            }
-
-            steppedPast = fresh == 0;
-            filter = $"&{(steppedPast ? "createdAtLt" : "createdAtLe")}={Uri.EscapeDataString(FormatCursor(oldest))}";
+        if (walk.Incomplete > 0)
+        {
+            Log.ListingIncomplete(_logger, credential.Fingerprint, walk.Incomplete);
         }
     }
 
@@ -150,7 +149,21 @@ internal sealed class VapiClient : IVapiClient
     {
         using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.List, credential, null, cancellationToken).ConfigureAwait(false);
         await ThrowIfFailedAsync(response, VapiOperation.List, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        var page = await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+
+        // A page is only as good as its worst item: a null entry or one without a usable id would surface later as a
+        // NullReferenceException in the walk or the index, far from the answer that caused it.
+        var bad = page.FindIndex(a => a is null || !AssistantIds.IsValid(a.Id));
+        if (bad >= 0)
+        {
+            throw new VapiApiException(
+                response.StatusCode,
+                [$"Vapi answered the listing with an item that is not an assistant with an id (item {bad})."],
+                VapiErrorCodes.MalformedResponse,
+                VapiOperation.List.Display());
+        }
+
+        return page;
     }
 
     /// <summary>Vapi compares timestamps at millisecond precision; round up so the page's oldest item stays inside the filter.</summary>
@@ -175,6 +188,17 @@ internal sealed class VapiClient : IVapiClient
     private async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken)
     {
+        ApiKeyCheck.ThrowIfUnusable(credential, operation);
+        if (await _pauses.WaitAsync(credential.Fingerprint, _totalTimeout(), cancellationToken).ConfigureAwait(false) is { } left)
+        {
+            // Never sent: the account's pause outlasts this request's time budget. The caller decides whether to wait.
+            Log.VapiRequestNotAnswered(_logger, operation.Display(), VapiErrorCodes.RateLimited, "rate-limit pause");
+            throw new VapiApiException(0, [$"The account is rate-limited by Vapi for another {left.TotalSeconds:0.#} s; the request was not sent."], VapiErrorCodes.RateLimited, operation.Display())
+            {
+                RetryAfter = left,
+            };
+        }
+
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.ApiKey);
         request.Headers.UserAgent.Add(UserAgent);
@@ -189,7 +213,7 @@ internal sealed class VapiClient : IVapiClient
         var started = _time.GetTimestamp();
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             _metrics.RecordRequest(operation, (int)response.StatusCode, _time.GetElapsedTime(started));
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             return response;
@@ -207,13 +231,15 @@ internal sealed class VapiClient : IVapiClient
     private static VapiApiException? Translate(Exception ex, VapiOperation operation, CancellationToken cancellationToken) => ex switch
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        ResponseTooLargeException large => new VapiApiException(
+            large.StatusCode, [large.Message], VapiErrorCodes.MalformedResponse, operation.Display(), ex),
         BrokenCircuitException => new VapiApiException(
-            0, ["The circuit breaker is open: calls to Vapi are suspended until it closes or is reset."], "circuit_open", operation.Display(), ex),
+            0, ["The circuit breaker is open: calls to Vapi are suspended until it closes or is reset."], VapiErrorCodes.CircuitOpen, operation.Display(), ex),
         TimeoutRejectedException or OperationCanceledException => new VapiApiException(
-            0, ["Vapi did not answer in time."], "timeout", operation.Display(), ex),
+            0, ["Vapi did not answer in time."], VapiErrorCodes.Timeout, operation.Display(), ex),
         HttpRequestException http => new VapiApiException(
-            0, [$"Vapi could not be reached ({http.HttpRequestError})."], "connection_failed", operation.Display(), ex),
-        IOException => new VapiApiException(0, ["The connection to Vapi broke."], "connection_failed", operation.Display(), ex),
+            0, [$"Vapi could not be reached ({http.HttpRequestError})."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex),
+        IOException => new VapiApiException(0, ["The connection to Vapi broke."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex),
         _ => null,
     };
 
@@ -252,7 +278,7 @@ internal sealed class VapiClient : IVapiClient
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], "connection_failed", operation.Display(), ex);
+            throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex);
         }
 
         try
@@ -266,7 +292,7 @@ internal sealed class VapiClient : IVapiClient
             throw new VapiApiException(
                 response.StatusCode,
                 [$"Vapi answered {(int)response.StatusCode} with a body that is not a valid {typeof(T).Name}: {ex.Message} Body starts: {preview}"],
-                "malformed_response",
+                VapiErrorCodes.MalformedResponse,
                 operation.Display(),
                 ex);
         }

@@ -11,6 +11,9 @@ internal static class VapiErrorBody
 {
     private const int MaxTextLength = 500;
 
+    /// <summary>NestJS sends one message per invalid property; a hostile body could send millions.</summary>
+    private const int MaxMessages = 50;
+
     public static (IReadOnlyList<string> Messages, string? Error) Parse(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -31,8 +34,7 @@ internal static class VapiErrorBody
             // Not JSON (a proxy's HTML page, plain text): fall through and keep the text.
         }
 
-        var text = Encoding.UTF8.GetString(body).Trim();
-        return ([text.Length <= MaxTextLength ? text : text[..MaxTextLength] + "…"], null);
+        return ([Truncate(Encoding.UTF8.GetString(body).Trim())], null);
     }
 
     private static List<string> ReadMessages(JsonElement root)
@@ -47,21 +49,29 @@ internal static class VapiErrorBody
         {
             foreach (var item in message.EnumerateArray())
             {
-                messages.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
+                if (messages.Count == MaxMessages)
+                {
+                    messages.Add("…");
+                    break;
+                }
+
+                messages.Add(Truncate(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText()));
             }
         }
         else if (message.ValueKind == JsonValueKind.String)
         {
-            messages.Add(message.GetString()!);
+            messages.Add(Truncate(message.GetString()!));
         }
         else if (message.ValueKind != JsonValueKind.Null)
         {
-            messages.Add(message.GetRawText());
+            messages.Add(Truncate(message.GetRawText()));
         }
 
         return messages;
     }
 
     private static string? ReadString(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Truncate(value.GetString()!) : null;
+
+    private static string Truncate(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength] + "…";
 }

@@ -59,6 +59,37 @@ internal static class SyncRequestValidator
             throw new VapiValidationException(
                 [$"{(organizationId.Length > MaxIdLength ? "OrganizationId" : "AgentKey")}: at most {MaxIdLength} characters are allowed."]);
         }
+
+        // A lone surrogate has no UTF-8 form: escaping would turn it into U+FFFD, and "agent-\uD800" would share
+        // "agent-\uFFFD"'s sync key (and assistant). Rejected, so the sync key is injective over every accepted id.
+        ThrowIfMalformed(organizationId, "OrganizationId");
+        ThrowIfMalformed(agentKey, "AgentKey");
+    }
+
+    private static void ThrowIfMalformed(string value, string field)
+    {
+        if (FirstLoneSurrogate(value) is { } at)
+        {
+            throw new VapiValidationException([$"{field}: contains an unpaired UTF-16 surrogate at index {at}; ids must be well-formed Unicode."]);
+        }
+    }
+
+    /// <summary>The index of the first surrogate that is not half of a pair, or <see langword="null"/> when the string is well-formed.</summary>
+    internal static int? FirstLoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

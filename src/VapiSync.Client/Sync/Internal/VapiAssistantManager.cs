@@ -1,100 +1,145 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
+using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Diagnostics;
-using VapiSync.Client.Http;
 using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Voices;
 
 namespace VapiSync.Client.Sync.Internal;
 
 /// <summary>
-/// One sync, top to bottom: validate → normalize → credential → per-agent lock → state → decide → write state.
-/// The decisions that keep "one agent, one assistant" true under faults live in <see cref="CreateAsync"/>.
+/// One sync, top to bottom: validate → normalize → credential → per-agent lock → state → account → plan/execute →
+/// settle the account → write state. What to do is decided by <see cref="SyncPlanner"/> (pure, table-tested); how a
+/// create stays single is <see cref="SafeCreate"/>'s job; which key may be used is <see cref="CredentialPolicy"/>'s and
+/// what happens to an assistant left in another account is <see cref="AccountMove"/>'s; this class only runs the steps.
 /// </summary>
-internal sealed class VapiAssistantManager : IVapiAssistantManager
+internal sealed class VapiAssistantManager(
+    AssistantGateway gateway,
+    IVoiceNormalizer normalizer,
+    ChainedCredentialProvider credentials,
+    IAssistantStateStore store,
+    IAssistantSyncLock syncLock,
+    AssistantIndex index,
+    SafeCreate safeCreate,
+    CredentialPolicy policy,
+    AccountMove accounts,
+    IOptionsMonitor<VapiSyncOptions> options,
+    VapiSyncMetrics metrics,
+    TimeProvider time,
+    ILogger<VapiAssistantManager> logger) : IVapiAssistantManager
 {
-    private readonly IVapiClient _client;
-    private readonly IVoiceNormalizer _normalizer;
-    private readonly ChainedCredentialProvider _credentials;
-    private readonly IAssistantStateStore _store;
-    private readonly IAssistantSyncLock _lock;
-    private readonly AssistantIndex _index;
-    private readonly IOptionsMonitor<VapiSyncOptions> _options;
-    private readonly VapiSyncMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public VapiAssistantManager(
-        IVapiClient client,
-        IVoiceNormalizer normalizer,
-        ChainedCredentialProvider credentials,
-        IAssistantStateStore store,
-        IAssistantSyncLock syncLock,
-        AssistantIndex index,
-        IOptionsMonitor<VapiSyncOptions> options,
-        VapiSyncMetrics metrics,
-        TimeProvider time,
-        ILogger<VapiAssistantManager> logger)
-    {
-        _client = client;
-        _normalizer = normalizer;
-        _credentials = credentials;
-        _store = store;
-        _lock = syncLock;
-        _index = index;
-        _options = options;
-        _metrics = metrics;
-        _time = time;
-        _logger = logger;
-    }
+    private const int MaxSteps = 8;
 
     public async Task<AssistantSyncResult> EnsureAssistantAsync(AssistantSyncRequest request, CancellationToken cancellationToken = default)
     {
         SyncRequestValidator.Validate(request);
-        var options = _options.CurrentValue;
-        var voice = _normalizer.Normalize(request.Assistant.Voice);
-        var desired = DesiredAssistant.Build(request, voice, options.SyncKeyMetadataName);
+        var settings = options.CurrentValue;
+        var voice = normalizer.Normalize(request.Assistant.Voice);
+        var desired = DesiredAssistant.Build(request, voice, settings.SyncKeyMetadataName);
         if (voice.Changed)
         {
-            Log.VoiceNormalized(_logger, request.OrganizationId, request.AgentKey, voice.Original?.ToString(), voice.Result?.ToString(), voice.AppliedRule?.Reason ?? "settings dropped");
-            _metrics.RecordVoiceNormalization(voice.AppliedRule);
+            Log.VoiceNormalized(logger, request.OrganizationId, request.AgentKey, voice.Original?.ToString(), voice.Result?.ToString(), voice.AppliedRule?.Reason ?? "settings dropped");
+            metrics.RecordVoiceNormalization(voice.AppliedRule);
         }
 
         using var activity = VapiSyncTelemetry.StartSync(request.OrganizationId, request.AgentKey);
-        var started = _time.GetTimestamp();
+        var started = time.GetTimestamp();
         try
         {
-            var credential = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
-            var context = new SyncContext(request, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
-
-            SyncOutcome outcome;
-            string assistantId;
-            await using (await _lock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false))
+            var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+            VapiCredential credential;
+            AccountSyncResult synced;
+            await using (await Guard(() => syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
             {
-                var state = await _store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false);
-                (assistantId, outcome) = await ApplyAsync(context, state, options, cancellationToken).ConfigureAwait(false);
-                if (outcome != SyncOutcome.Unchanged)
+                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
+
+                // A failing key store is not a change of account: the key is judged against the recorded account.
+                credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
+                var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+                var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+                (string Id, SyncOutcome Outcome) done;
+                try
                 {
-                    var newState = new AssistantState(assistantId, context.Hash, _time.GetUtcNow());
-                    await _store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken).ConfigureAwait(false);
+                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), cancellationToken).ConfigureAwait(false);
+                }
+                catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
+                {
+                    await MarkNeedsLookupAsync(request, state).ConfigureAwait(false);
+                    throw;
+                }
+
+                // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
+                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, cancellationToken).ConfigureAwait(false);
+                if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
+                {
+                    await Guard(() => store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken), "write the agent's state", cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            Log.Synced(_logger, request.OrganizationId, request.AgentKey, assistantId, outcome, credential.Source);
-            _metrics.RecordSync(outcome, _time.GetElapsedTime(started));
-            VapiSyncTelemetry.Complete(activity, outcome, assistantId);
-            return new AssistantSyncResult { AssistantId = assistantId, Outcome = outcome, Voice = voice, CredentialSource = credential.Source };
+            Log.Synced(logger, request.OrganizationId, request.AgentKey, synced.AssistantId, synced.Outcome, credential.Source);
+            metrics.RecordSync(synced.Outcome, time.GetElapsedTime(started));
+            VapiSyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
+            return new AssistantSyncResult
+            {
+                AssistantId = synced.AssistantId, Outcome = synced.Outcome, Voice = voice, CredentialSource = credential.Source, Orphans = synced.Orphans,
+            };
         }
         catch (Exception ex)
         {
-            _metrics.RecordSyncFailure(ex, _time.GetElapsedTime(started));
+            metrics.RecordSyncFailure(ex, time.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            Log.SyncFailed(_logger, ex, request.OrganizationId, request.AgentKey);
+            Log.SyncFailed(logger, ex, request.OrganizationId, request.AgentKey);
             throw;
         }
+    }
+
+    /// <summary>Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled.</summary>
+    private async Task<(string Id, SyncOutcome Outcome)> ExecuteAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
+    {
+        for (var step = 0; step < MaxSteps; step++)
+        {
+            var decision = SyncPlanner.Decide(facts);
+            switch (decision.Step)
+            {
+                case SyncStep.Skip:
+                    return (decision.AssistantId!, SyncOutcome.Unchanged);
+                case SyncStep.Move:
+                    // No I/O: the old account's assistant is dealt with once the new one is settled (AccountMove.CompleteAsync).
+                    facts = facts with { Moved = true };
+                    break;
+                case SyncStep.Lookup:
+                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+                    if (found.Count > 1)
+                    {
+                        // Duplicates left by creates that could not converge: every side keeps the same winner.
+                        await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+                    break;
+                case SyncStep.Create:
+                    var (id, adopted) = await safeCreate.CreateAsync(target, cancellationToken).ConfigureAwait(false);
+                    return (id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
+                default:
+                    try
+                    {
+                        await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
+                        return (decision.AssistantId!, decision.Outcome);
+                    }
+                    catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
+                    {
+                        Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+                        index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
+                        facts = facts.WithMissing(decision.AssistantId!);
+                    }
+
+                    break;
+            }
+        }
+
+        throw new InvalidOperationException($"The sync of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
     }
 
     public async Task<IReadOnlyList<AssistantSyncItemResult>> EnsureAssistantsAsync(
@@ -125,154 +170,78 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
     public async Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
     {
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
-        var credential = await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var resolved = (await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false)).Credential!;
         var syncKey = SyncKey.For(organizationId, agentKey);
-        await using (await _lock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
+        await using (await syncLock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
         {
-            var state = await _store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
-            var assistantId = state?.AssistantId ?? await _index.FindAsync(credential, syncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+            var state = await store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+
+            // Deleted in the account the assistant is recorded in, with that account's key.
+            var credential = await accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
+            var assistantId = state?.AssistantId ?? await index.FindAsync(credential, syncKey, refresh: false, cancellationToken).ConfigureAwait(false);
             var deleted = assistantId is not null
-                && await _client.DeleteAssistantAsync(credential, assistantId, cancellationToken).ConfigureAwait(false);
+                && await gateway.DeleteAsync(credential, assistantId, cancellationToken).ConfigureAwait(false);
             if (assistantId is not null)
             {
-                _index.Forget(credential, syncKey, assistantId);
+                index.Forget(credential, syncKey, assistantId);
             }
 
-            await _store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
-            Log.Deleted(_logger, organizationId, agentKey, assistantId, deleted);
+            // Orphans are deleted too, or logged: the state that remembers them goes.
+            await accounts.AbandonOrphansAsync(new AgentAccount(organizationId, agentKey, syncKey), state?.Orphans, cancellationToken).ConfigureAwait(false);
+            await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+            Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
         }
     }
 
-    private async ValueTask<VapiCredential> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
-    {
-        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync credential");
-        var credential = await _credentials.GetRequiredCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
-        activity?.SetTag("vapisync.credential.source", credential.Source);
-        return credential;
-    }
-
-    private async Task<(string AssistantId, SyncOutcome Outcome)> ApplyAsync(
-        SyncContext context, AssistantState? state, VapiSyncOptions options, CancellationToken cancellationToken)
-    {
-        if (state is not null && state.DefinitionHash == context.Hash && options.SkipUnchanged && !context.Request.Force)
-        {
-            return (state.AssistantId, SyncOutcome.Unchanged);
-        }
-
-        // The library's own state wins; the host's column seeds it when the library has none (fresh store).
-        if ((state?.AssistantId ?? context.Request.KnownAssistantId) is { } knownId)
-        {
-            return await UpdateOrRecreateAsync(context, knownId, SyncOutcome.Updated, cancellationToken).ConfigureAwait(false);
-        }
-
-        var existing = await _index.FindAsync(context.Credential, context.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            return await UpdateOrRecreateAsync(context, existing, SyncOutcome.Adopted, cancellationToken).ConfigureAwait(false);
-        }
-
-        return (await CreateAsync(context, cancellationToken).ConfigureAwait(false), SyncOutcome.Created);
-    }
-
-    private async Task<(string AssistantId, SyncOutcome Outcome)> UpdateOrRecreateAsync(
-        SyncContext context, string assistantId, SyncOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>
+    /// The uncertainty of a failed create outlives this process: the stored state is flagged so the next sync of any
+    /// instance sharing the store lists before trusting its id. Best effort (the caller may have cancelled; the store may be down).
+    /// </summary>
+    private async Task MarkNeedsLookupAsync(AssistantSyncRequest request, AssistantState state)
     {
         try
         {
-            await UpdateAsync(context, assistantId, cancellationToken).ConfigureAwait(false);
-            return (assistantId, outcome);
+            await store.SetAsync(request.OrganizationId, request.AgentKey, state with { NeedsLookup = true }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        catch (Exception ex)
         {
-            Log.AssistantMissing(_logger, context.Request.OrganizationId, context.Request.AgentKey, assistantId);
-            _index.Forget(context.Credential, context.Desired.SyncKey, assistantId);
-            return (await CreateAsync(context, cancellationToken).ConfigureAwait(false), SyncOutcome.Recreated);
+            Log.NeedsLookupNotStored(logger, ex.GetType().Name, request.OrganizationId, request.AgentKey);
         }
     }
 
-    /// <summary>
-    /// POST is never retried blindly: Vapi has no idempotency key, so a create whose answer was lost may have happened.
-    /// After such a failure the account is listed again; an assistant carrying the sync key is the one we created.
-    /// When Vapi answered (5xx) and holds none, creating again is safe. When it never answered (timeout, broken
-    /// connection, cancellation) the request may still be in flight: the call fails, and the next sync lists again.
-    /// </summary>
-    private async Task<string> CreateAsync(SyncContext context, CancellationToken cancellationToken)
+    /// <summary>A store or lock is the host's code: whatever it throws (even synchronously) surfaces as the library's own typed failure.</summary>
+    private static async ValueTask<T> Guard<T>(Func<ValueTask<T>> call, string what, CancellationToken cancellationToken)
     {
-        var maxAttempts = Math.Max(1, _options.CurrentValue.MaxCreateAttempts);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                var (id, createdAt) = await PostAsync(context, cancellationToken).ConfigureAwait(false);
-                _index.Record(context.Credential, context.Desired.SyncKey, id, createdAt);
-                return id;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _index.MarkUncertain(context.Credential, context.Desired.SyncKey);
-                throw;
-            }
-            catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.TooManyRequests && attempt < maxAttempts)
-            {
-                // Refused, so certainly not created: POST again once the account's pause is over.
-                var wait = ex.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? Min(retryAfter, MaxRateLimitWait) : TimeSpan.FromSeconds(1);
-                Log.CreateRateLimited(_logger, context.Request.OrganizationId, context.Request.AgentKey, wait, attempt);
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (VapiApiException ex) when (MayHaveCreated(ex))
-            {
-                Log.CreateOutcomeUnknown(_logger, context.Request.OrganizationId, context.Request.AgentKey, (int)ex.StatusCode, ex.ErrorCode, attempt);
-                _index.MarkUncertain(context.Credential, context.Desired.SyncKey);
-                var found = await _index.FindAsync(context.Credential, context.Desired.SyncKey, refresh: true, cancellationToken).ConfigureAwait(false);
-                if (found is not null)
-                {
-                    Log.CreateConfirmedByListing(_logger, context.Request.OrganizationId, context.Request.AgentKey, found);
-                    return found;
-                }
-
-                if (!SafeToCreateAgain(ex) || attempt >= maxAttempts)
-                {
-                    _index.MarkUncertain(context.Credential, context.Desired.SyncKey);
-                    throw;
-                }
-            }
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new VapiStateStoreException($"Could not {what} ({ex.GetType().Name}).", ex);
         }
     }
 
-    /// <summary>With the library's own client the pre-serialized body goes out as is; any other <see cref="IVapiClient"/> gets a definition.</summary>
-    private async Task<(string Id, DateTimeOffset CreatedAt)> PostAsync(SyncContext context, CancellationToken cancellationToken)
+    private static async ValueTask Guard(Func<ValueTask> call, string what, CancellationToken cancellationToken)
     {
-        if (_client is VapiClient own)
+        try
         {
-            var created = await own.CreateAssistantAsync(context.Credential, context.Desired.Body, cancellationToken).ConfigureAwait(false);
-            return (created.Id, created.CreatedAt);
+            await call().ConfigureAwait(false);
         }
-
-        var assistant = await _client.CreateAssistantAsync(context.Credential, context.Desired.Definition, cancellationToken).ConfigureAwait(false);
-        return (assistant.Id, assistant.CreatedAt);
+        catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new VapiStateStoreException($"Could not {what} ({ex.GetType().Name}).", ex);
+        }
     }
 
-    private Task UpdateAsync(SyncContext context, string assistantId, CancellationToken cancellationToken) => _client is VapiClient own
-        ? own.UpdateAssistantAsync(context.Credential, assistantId, context.Desired.Body, cancellationToken)
-        : _client.UpdateAssistantAsync(context.Credential, assistantId, context.Desired.Definition, cancellationToken);
-
-    private static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(60);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>
-    /// An open circuit means nothing was sent; 4xx other than 408 means Vapi refused. Everything else may have created,
-    /// including a success status whose body could not be read.
-    /// </summary>
-    private static bool MayHaveCreated(VapiApiException ex) =>
-        ex.ErrorCode != "circuit_open"
-        && (ex.IsNoResponse || ex.ErrorCode == "malformed_response" || ex.StatusCode == HttpStatusCode.RequestTimeout || (int)ex.StatusCode >= 500);
-
-    /// <summary>Only a finished error answer (5xx, 408) proves the request is no longer being processed.</summary>
-    private static bool SafeToCreateAgain(VapiApiException ex) =>
-        !ex.IsNoResponse && ex.ErrorCode != "malformed_response"
-        && (ex.StatusCode == HttpStatusCode.RequestTimeout || (int)ex.StatusCode >= 500);
-
-    private sealed record SyncContext(AssistantSyncRequest Request, DesiredAssistant Desired, VapiCredential Credential, string Hash);
+    /// <summary>Outside the lock: which key the organization has now, and whether a provider failed on the way (judged by <see cref="CredentialPolicy"/> under the lock).</summary>
+    private async ValueTask<CredentialResolution> ResolveCredentialAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync credential");
+        var resolution = await credentials.ResolveAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var credential = resolution.Credential ?? throw new VapiCredentialNotFoundException(organizationId, resolution.Attempts);
+        activity?.SetTag("vapisync.credential.source", credential.Source);
+        return resolution;
+    }
 }

@@ -25,8 +25,9 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
 
         var options = _options.CurrentValue;
         var candidate = voice.Clone();
-        candidate.Provider = candidate.Provider.Trim().ToLowerInvariant();
-        candidate.VoiceId = candidate.VoiceId.Trim();
+        // JSON null reaches these non-nullable properties (a custom voice has no voice id): kept null, never dereferenced.
+        candidate.Provider = candidate.Provider?.Trim().ToLowerInvariant() ?? string.Empty;
+        candidate.VoiceId = candidate.VoiceId?.Trim()!;
 
         var rule = Array.Find(RulesFor(options), r => r.Matches(candidate));
         var result = rule is null ? candidate : Replace(candidate, rule.Replacement ?? options.DefaultVoice);
@@ -65,7 +66,7 @@ internal sealed class VoiceNormalizer : IVoiceNormalizer
     private static VoiceConfig Replace(VoiceConfig original, VoiceConfig replacement)
     {
         var result = replacement.Clone();
-        result.Provider = result.Provider.Trim().ToLowerInvariant();
+        result.Provider = result.Provider?.Trim().ToLowerInvariant() ?? string.Empty;
         if (original.ExtensionData is null)
         {
             return result;

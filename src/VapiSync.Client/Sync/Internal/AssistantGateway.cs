@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using VapiSync.Client.Credentials;
+using VapiSync.Client.Http;
+using VapiSync.Client.Http.Internal;
+
+namespace VapiSync.Client.Sync.Internal;
+
+/// <summary>
+/// The sync's one path to Vapi, whatever <see cref="IVapiClient"/> is registered: chosen once at registration
+/// (<see cref="For"/>), so the sync itself never asks which client it has.
+/// </summary>
+internal abstract class AssistantGateway
+{
+    /// <summary>The library's own client sends the pre-serialized body and reads back only what the sync needs; any other client gets definitions.</summary>
+    public static AssistantGateway For(IVapiClient client) => client is VapiClient own ? new OwnClient(own) : new AnyClient(client);
+
+    public abstract Task<(string Id, DateTimeOffset CreatedAt)> CreateAsync(VapiCredential credential, DesiredAssistant desired, CancellationToken cancellationToken);
+
+    public abstract Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken);
+
+    /// <summary>Every assistant created in the window (unbounded where null), each once.</summary>
+    public abstract IAsyncEnumerable<VapiAssistant> ListAsync(
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken);
+
+    public abstract Task<bool> DeleteAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken);
+
+    private sealed class OwnClient(VapiClient client) : AssistantGateway
+    {
+        public override async Task<(string Id, DateTimeOffset CreatedAt)> CreateAsync(VapiCredential credential, DesiredAssistant desired, CancellationToken cancellationToken)
+        {
+            var created = await client.CreateAssistantAsync(credential, desired.Body, cancellationToken).ConfigureAwait(false);
+            return (created.Id, created.CreatedAt);
+        }
+
+        public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, desired.Body, cancellationToken);
+
+        public override IAsyncEnumerable<VapiAssistant> ListAsync(
+            VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
+            client.ListAssistantsAsync(credential, createdAtGe, createdAtLe, cancellationToken);
+
+        public override Task<bool> DeleteAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
+            client.DeleteAssistantAsync(credential, assistantId, cancellationToken);
+    }
+
+    /// <summary>A host's own <see cref="IVapiClient"/>: its public contract has no window filter, so windows are cut client-side.</summary>
+    private sealed class AnyClient(IVapiClient client) : AssistantGateway
+    {
+        public override async Task<(string Id, DateTimeOffset CreatedAt)> CreateAsync(VapiCredential credential, DesiredAssistant desired, CancellationToken cancellationToken)
+        {
+            var created = await client.CreateAssistantAsync(credential, desired.Definition, cancellationToken).ConfigureAwait(false)
+                ?? throw new VapiApiException(0, ["The IVapiClient returned no assistant for a create."], VapiErrorCodes.MalformedResponse, "POST /assistant");
+            return (created.Id, created.CreatedAt);
+        }
+
+        public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, desired.Definition, cancellationToken);
+
+        public override async IAsyncEnumerable<VapiAssistant> ListAsync(
+            VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var assistant in client.ListAssistantsAsync(credential, cancellationToken).ConfigureAwait(false))
+            {
+                if (assistant is not null && (createdAtGe is null || assistant.CreatedAt >= createdAtGe) && (createdAtLe is null || assistant.CreatedAt <= createdAtLe))
+                {
+                    yield return assistant;
+                }
+            }
+        }
+
+        public override Task<bool> DeleteAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
+            client.DeleteAssistantAsync(credential, assistantId, cancellationToken);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using VapiSync.Client.Http;
+using VapiSync.Client.Testing;
+
+namespace VapiSync.Client.IntegrationTests;
+
+/// <summary>Issue #10's sync-side symptoms, each reproduced against the fake: every test here failed on main before the fix.</summary>
+public sealed class ExactlyOneRegressionTests
+{
+    [Fact]
+    public async Task Restart_StaleKnownIdAfterDashboardDeleteAndRecreate_AdoptsInsteadOfCreatingASecond()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
+
+        // Deleted in the dashboard; the library recreates it; the host crashes before storing the new id.
+        host.Server.RemoveAssistant(IntegrationHost.PlatformAccount, first.AssistantId);
+        var recreated = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "Changed"), ct);
+        Assert.Equal(SyncOutcome.Recreated, recreated.Outcome);
+
+        // Restart: fresh state, and the host still passes the old id.
+        await using var restarted = host.Another();
+        var result = await restarted.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "Changed again") with { KnownAssistantId = first.AssistantId }, ct);
+
+        Assert.Equal(SyncOutcome.Adopted, result.Outcome);
+        Assert.Equal(recreated.AssistantId, result.AssistantId);
+        Assert.Equal("Changed again", Assert.Single(host.AssistantsOf("agent-1"))["name"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(1000)]
+    public async Task Restart_MoreAssistantsShareOneCreatedAtThanAPageHolds_StillFindsTheSyncKey(int pageSize)
+    {
+        // A frozen clock: every assistant gets the same createdAt (and updatedAt).
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await IntegrationHost.StartAsync(o => o.ListPageSize = pageSize, serverOptions: new FakeVapiServerOptions { TimeProvider = clock });
+        var ct = IntegrationHost.Deadline();
+        var mine = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
+        for (var i = 0; i < 12; i++)
+        {
+            host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject { ["name"] = $"Other {i}" });
+        }
+
+        await using var restarted = host.Another(o => o.ListPageSize = pageSize);
+        var result = await restarted.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "After restart"), ct);
+
+        Assert.Equal(SyncOutcome.Adopted, result.Outcome);
+        Assert.Equal(mine.AssistantId, result.AssistantId);
+        Assert.Single(host.AssistantsOf("agent-1"));
+    }
+
+    [Fact]
+    public async Task Save_LoneSurrogateInAgentKey_RejectedSoTwoAgentsNeverShareAnAssistant()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        var other = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "agent-\uFFFD"), ct);
+
+        var ex = await Assert.ThrowsAsync<VapiValidationException>(() => host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "agent-\uD800"), ct));
+
+        Assert.Contains(ex.Errors, e => e.StartsWith("AgentKey:", StringComparison.Ordinal));
+        Assert.Equal(other.AssistantId, Assert.Single(host.Server.GetAssistants(IntegrationHost.PlatformAccount))["id"]!.GetValue<string>());
+        Assert.Equal(1, host.Count("POST"));
+    }
+
+    [Fact]
+    public async Task FirstSaves_32ConcurrentOfANewAccount_ListItExactlyOnce()
+    {
+        await using var host = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        var ct = IntegrationHost.Deadline();
+        var start = new TaskCompletionSource();
+
+        var saves = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: $"agent-{i}"), ct);
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(saves);
+
+        Assert.All(results, r => Assert.Equal(SyncOutcome.Created, r.Outcome));
+        Assert.Equal(1, host.Count("GET", "/assistant"));
+    }
+
+    [Fact]
+    public async Task TwoInstancesSharingOnlyTheAccount_SaveTheSameNewAgent_OneAssistantAndBothReportTheWinner()
+    {
+        await using var a = await IntegrationHost.StartAsync(o => o.ConvergenceWindow = TimeSpan.FromSeconds(5));
+        await using var b = a.Another(o => o.ConvergenceWindow = TimeSpan.FromSeconds(5));
+        var ct = IntegrationHost.Deadline();
+
+        // Both instances have listed the account (another agent) before either saves agent-1: neither index knows it.
+        await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-a"), ct);
+        await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-b"), ct);
+        var fromA = await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From A"), ct);
+        var fromB = await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From B"), ct);
+
+        var only = Assert.Single(a.AssistantsOf("agent-1"));
+        Assert.Equal(only["id"]!.GetValue<string>(), fromA.AssistantId);
+        Assert.Equal(fromA.AssistantId, fromB.AssistantId);
+        Assert.Equal(SyncOutcome.Adopted, fromB.Outcome);
+        Assert.Equal("From B", only["name"]!.GetValue<string>()); // the winner holds the latest save
+        Assert.Equal(2, a.Count("POST", "/assistant") - 2); // both POSTed (neither could know); the loser was deleted
+        Assert.Equal(1, a.Count("DELETE"));
+    }
+}
