@@ -57,7 +57,7 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Warning, "Syncing agent {AgentKey} of organization {OrganizationId} failed")]
     private static partial void SyncFailedCore(ILogger logger, Exception exception, string organizationId, string agentKey);
 
-    [LoggerMessage(1010, LogLevel.Warning, "Vapi rejected the sync of agent {AgentKey} of organization {OrganizationId} ({StatusCode}): {Message}")]
+    [LoggerMessage(1014, LogLevel.Warning, "Vapi rejected the sync of agent {AgentKey} of organization {OrganizationId} ({StatusCode}): {Message}")]
     private static partial void SyncRejected(ILogger logger, string organizationId, string agentKey, int statusCode, string message);
 
     [LoggerMessage(1009, LogLevel.Warning, "Vapi rate-limited the create of agent {AgentKey} of organization {OrganizationId} (attempt {Attempt}); trying again in {Wait}")]
@@ -85,7 +85,7 @@ internal static partial class Log
     public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);
 
     /// <summary>A 4xx other than 408/429: the caller gets the exception (and a sync logs it once, at Warning); Debug here avoids a second warning.</summary>
-    [LoggerMessage(3002, LogLevel.Debug, "Vapi {Operation} answered {StatusCode}: {Message}")]
+    [LoggerMessage(3003, LogLevel.Debug, "Vapi {Operation} answered {StatusCode}: {Message}")]
     public static partial void VapiRequestRejected(ILogger logger, string operation, int statusCode, string message);
 
     [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]

@@ -43,7 +43,7 @@ internal sealed class VapiAvailability(
             return options.Value.BreakerCheckInterval;
         }
 
-        if (pauses.Until.IsEmpty)
+        if (pauses.IsEmpty)
         {
             return TimeSpan.Zero;
         }
@@ -60,9 +60,7 @@ internal sealed class VapiAvailability(
             return TimeSpan.Zero;
         }
 
-        return credential is not null && pauses.Until.TryGetValue(credential.Fingerprint, out var until) && until - time.GetUtcNow() is { Ticks: > 0 } wait
-            ? wait
-            : TimeSpan.Zero;
+        return credential is null ? TimeSpan.Zero : pauses.Remaining(credential.Fingerprint);
     }
 
     /// <summary>

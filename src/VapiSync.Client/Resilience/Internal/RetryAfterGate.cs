@@ -41,6 +41,9 @@ internal sealed class RetryAfterPauses(TimeProvider time)
         _until.AddOrUpdate(fingerprint, next, (_, current) => current > next ? current : next);
     }
 
+    /// <summary>Gets a value indicating whether no account has a pause recorded (expired ones may linger until read).</summary>
+    public bool IsEmpty => _until.IsEmpty;
+
     /// <summary>How long the account is still paused, or <see cref="TimeSpan.Zero"/>.</summary>
     public TimeSpan Remaining(string fingerprint)
     {
