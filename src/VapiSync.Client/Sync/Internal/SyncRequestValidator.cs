@@ -59,5 +59,32 @@ internal static class SyncRequestValidator
             throw new VapiValidationException(
                 [$"{(organizationId.Length > MaxIdLength ? "OrganizationId" : "AgentKey")}: at most {MaxIdLength} characters are allowed."]);
         }
+
+        // Every store must hold what the in-memory one holds: PostgreSQL text (UTF-8) has no NUL and no lone surrogate.
+        foreach (var (field, value) in (ReadOnlySpan<(string, string)>)[("OrganizationId", organizationId), ("AgentKey", agentKey)])
+        {
+            if (value.Contains('\0', StringComparison.Ordinal) || !IsWellFormedUtf16(value))
+            {
+                throw new VapiValidationException(
+                    [$"{field}: must be well-formed Unicode text without NUL (U+0000) characters, which state stores such as PostgreSQL cannot hold."]);
+            }
+        }
+    }
+
+    private static bool IsWellFormedUtf16(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

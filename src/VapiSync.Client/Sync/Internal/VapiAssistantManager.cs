@@ -72,14 +72,23 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
 
             SyncOutcome outcome;
             string assistantId;
-            await using (await _lock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false))
+            // [lease] A fenced lease: its token goes with the state write; losing it stops the sync with lease_lost.
+            await using (var lease = await _lock.AcquireLeaseAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false))
+            using (var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost))
             {
-                var state = await _store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken).ConfigureAwait(false);
-                (assistantId, outcome) = await ApplyAsync(context, state, options, cancellationToken).ConfigureAwait(false);
-                if (outcome != SyncOutcome.Unchanged)
+                try
                 {
-                    var newState = new AssistantState(assistantId, context.Hash, _time.GetUtcNow());
-                    await _store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken).ConfigureAwait(false);
+                    var state = await _store.GetAsync(request.OrganizationId, request.AgentKey, leased.Token).ConfigureAwait(false);
+                    (assistantId, outcome) = await ApplyAsync(context, state, options, leased.Token).ConfigureAwait(false);
+                    if (outcome != SyncOutcome.Unchanged)
+                    {
+                        var newState = new AssistantState(assistantId, context.Hash, _time.GetUtcNow());
+                        await _store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leased.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException ex) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw VapiSyncLeaseException.LeaseLost(request.OrganizationId, request.AgentKey, lease.FencingToken, ex);
                 }
             }
 
@@ -127,7 +136,7 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
         var credential = await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
         var syncKey = SyncKey.For(organizationId, agentKey);
-        await using (await _lock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
+        await using (var lease = await _lock.AcquireLeaseAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false)) // [lease]
         {
             var state = await _store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
             var assistantId = state?.AssistantId ?? await _index.FindAsync(credential, syncKey, refresh: false, cancellationToken).ConfigureAwait(false);
@@ -138,7 +147,7 @@ internal sealed class VapiAssistantManager : IVapiAssistantManager
                 _index.Forget(credential, syncKey, assistantId);
             }
 
-            await _store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+            await _store.RemoveFencedAsync(organizationId, agentKey, lease.FencingToken, cancellationToken).ConfigureAwait(false); // [lease]
             Log.Deleted(_logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
         }
