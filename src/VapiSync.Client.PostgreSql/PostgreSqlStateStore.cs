@@ -338,30 +338,24 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         }
     }
 
-    /// <summary>An expired lease is not renewed, even when nobody took it yet: its holder stops rather than guess.</summary>
-    Task<bool> ILeaseRows.RenewAsync(Lease lease, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand($"""
-                UPDATE {_leaseTable} SET expires_at = clock_timestamp() + $5
-                WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4 AND expires_at > clock_timestamp()
-                """, connection);
-            AddLeaseParameters(command, lease);
-            command.Parameters.AddWithValue(_options.LeaseDuration);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }, cancellationToken).AsTask();
+    async Task<bool> ILeaseRows.RenewAsync(Lease lease, CancellationToken cancellationToken) =>
+        (await LeaseStatementAsync(
+            $"""
+            UPDATE {_leaseTable} SET expires_at = clock_timestamp() + $5
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4 AND expires_at > clock_timestamp()
+            """,
+            [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner, _options.LeaseDuration],
+            cancellationToken).ConfigureAwait(false)).RowsAffected == 1;
 
+    // The token stays: the next acquisition continues from it, so tokens only ever grow.
     Task ILeaseRows.ReleaseAsync(Lease lease) =>
-        RunAsync(async (connection, ct) =>
-        {
-            // The token stays: the next acquisition continues from it, so tokens only ever grow.
-            await using var command = new NpgsqlCommand($"""
-                UPDATE {_leaseTable} SET owner = NULL, expires_at = clock_timestamp()
-                WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4
-                """, connection);
-            AddLeaseParameters(command, lease);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, CancellationToken.None).AsTask();
+        LeaseStatementAsync(
+            $"""
+            UPDATE {_leaseTable} SET owner = NULL, expires_at = clock_timestamp()
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4
+            """,
+            [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner],
+            CancellationToken.None);
 
     private static string UpdateStateColumns =>
         "assistant_id = EXCLUDED.assistant_id, definition_hash = EXCLUDED.definition_hash, updated_at = EXCLUDED.updated_at, " +
@@ -404,21 +398,53 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// need not agree), raising the fencing token; returns <see langword="null"/> while another holder's is live.
     /// </summary>
     private async Task<long?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
+        (await LeaseStatementAsync(
+            $"""
+            INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
+            VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
+            ON CONFLICT (organization_id, agent_key) DO UPDATE
+            SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
+            WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
+            RETURNING fencing_token
+            """,
+            [organizationId, agentKey, _owner, _options.LeaseDuration],
+            cancellationToken).ConfigureAwait(false)).Value as long?;
+
+    /// <summary>
+    /// Runs one lease statement (take, renew, release) with <c>synchronous_commit = off</c> for its own transaction only:
+    /// it does not wait for its own WAL flush. That is safe because the state write that matters is synchronous and so
+    /// flushes every earlier lease change with it; a lease change lost in a server crash only makes the holder's
+    /// next write fail its fencing check (owner and token must match), or leaves a lease to expire.
+    /// </summary>
+    private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"""
-                INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
-                VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
-                ON CONFLICT (organization_id, agent_key) DO UPDATE
-                SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
-                WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
-                RETURNING fencing_token
-                """, connection);
-            command.Parameters.AddWithValue(organizationId);
-            command.Parameters.AddWithValue(agentKey);
-            command.Parameters.AddWithValue(_owner);
-            command.Parameters.AddWithValue(_options.LeaseDuration);
-            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long token ? token : (long?)null;
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var statement = new NpgsqlBatchCommand(sql);
+            foreach (var parameter in parameters)
+            {
+                statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"), statement },
+            };
+            object? value = null;
+            await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                do
+                {
+                    if (reader.FieldCount > 0 && await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        value = reader.GetValue(0);
+                    }
+                }
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return (value, statement.RecordsAffected);
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>

@@ -74,7 +74,13 @@ internal sealed class Lease : IAssistantSyncLease
         {
             try
             {
-                await Task.Delay(interval, _time, _stopping.Token).ConfigureAwait(false);
+                // Most leases end before their first renewal: stopping must not cost an exception each.
+                await Task.Delay(interval, _time, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (!await _rows.RenewAsync(this, _stopping.Token).ConfigureAwait(false))
                 {
                     Log.LeaseLost(_logger, OrganizationId, AgentKey, FencingToken);
