@@ -296,6 +296,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(agentKey);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false); // a first-use migration is not waiting for the lock
         using var timeout = new CancellationTokenSource(_options.LockTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         Action? leaveQueue = null;
@@ -411,39 +412,36 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             cancellationToken).ConfigureAwait(false)).Value as long?;
 
     /// <summary>
-    /// Runs one lease statement (take, renew, release) with <c>synchronous_commit = off</c> for its own transaction only:
-    /// it does not wait for its own WAL flush. That is safe because the state write that matters is synchronous and so
-    /// flushes every earlier lease change with it; a lease change lost in a server crash only makes the holder's
-    /// next write fail its fencing check (owner and token must match), or leaves a lease to expire.
+    /// Runs one lease statement (take, renew, release) in one round trip, with <c>synchronous_commit = off</c> for its
+    /// own implicit transaction only (<c>set_config(..., true)</c>: nothing stays on the session, so PgBouncer's
+    /// transaction pooling is fine): it does not wait for its own WAL flush. That is safe because the state write that
+    /// matters is synchronous and so flushes every earlier lease change with it; a lease change lost in a server crash
+    /// only makes the holder's next write fail its fencing check (owner and token must match), or leaves a lease to expire.
     /// </summary>
     private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            // A batch without a transaction runs in one implicit transaction: the setting covers exactly this statement.
             var statement = new NpgsqlBatchCommand(sql);
             foreach (var parameter in parameters)
             {
                 statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
             }
 
-            await using var batch = new NpgsqlBatch(connection, transaction)
+            await using var batch = new NpgsqlBatch(connection)
             {
-                BatchCommands = { new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"), statement },
+                BatchCommands = { new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"), statement },
             };
             object? value = null;
             await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                do
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                if (reader.FieldCount > 0 && await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    if (reader.FieldCount > 0 && await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        value = reader.GetValue(0);
-                    }
+                    value = reader.GetValue(0);
                 }
-                while (await reader.NextResultAsync(ct).ConfigureAwait(false));
             }
 
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
             return (value, statement.RecordsAffected);
         }, cancellationToken).ConfigureAwait(false);
 

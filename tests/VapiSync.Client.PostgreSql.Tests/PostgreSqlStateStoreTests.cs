@@ -164,8 +164,10 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task Lock_WaitBeyondTimeout_ThrowsTypedLockTimeoutAndLeaksNothing()
     {
-        await using var instance = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
-        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
+        await using var instance = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(1));
+        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(1));
+        await instance.Store.MigrateAsync();
+        await other.Store.GetAsync("org-1", "warm-up"); // its pool has a connection: the timeout measures the wait alone
         await using (await instance.Store.AcquireLeaseAsync("org-1", "agent"))
         {
             // Within the instance (queued in process) and across instances (backing off against the lease row).
