@@ -464,9 +464,14 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedColumn)
         {
-            throw new InvalidOperationException(
+            throw new VapiStateStoreException(
                 $"The VapiSync tables {_table} and {_leaseTable} do not exist or are out of date. Run PostgreSqlStateStore.MigrateAsync() or the script from GetMigrationScript(), or set MigrateAutomatically.",
                 ex);
+        }
+        catch (Exception ex) when (ex is not (VapiSyncException or OutOfMemoryException) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Callers see the library's typed failure, never Npgsql's (connection refused, pool timeout, server errors, disposed).
+            throw new VapiStateStoreException($"The PostgreSQL state store failed ({ex.GetType().Name}: {ex.Message}).", ex);
         }
         finally
         {

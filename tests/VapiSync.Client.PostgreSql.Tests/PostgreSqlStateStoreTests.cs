@@ -120,8 +120,9 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     {
         await using var instance = new Instance(_vapi, _schema, o => o.MigrateAutomatically = false);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => instance.Store.GetAsync("o", "a").AsTask());
+        var ex = await Assert.ThrowsAsync<VapiStateStoreException>(() => instance.Store.GetAsync("o", "a").AsTask());
 
+        Assert.Equal(VapiErrorCodes.StateStoreFailed, ex.ErrorCode);
         Assert.Contains("MigrateAsync", ex.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(ex.InnerException).SqlState);
     }
@@ -436,5 +437,52 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
         var options = Microsoft.Extensions.Options.Options.Create(new PostgreSqlStateStoreOptions { ConnectionString = "Host=127.0.0.1", Schema = "x\"; DROP" });
 
         Assert.Throws<ArgumentException>(() => new PostgreSqlStateStore(options));
+    }
+
+    [Fact]
+    public async Task DatabaseUnreachable_EveryCallAndSync_FailsWithTypedTransientStateStoreException()
+    {
+        // A loopback port nobody listens on: the connection is refused at once.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var services = new ServiceCollection();
+        services.AddVapiSync(o =>
+            {
+                o.BaseUrl = _vapi.BaseAddress;
+                o.PlatformApiKey = "sk-pg";
+            })
+            .UsePostgreSqlStateStore($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=5", o => o.Schema = _schema);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<PostgreSqlStateStore>();
+        var manager = provider.GetRequiredService<IVapiAssistantManager>();
+
+        var failures = new List<VapiStateStoreException>
+        {
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.GetAsync("o", "a").AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.SetAsync("o", "a", new AssistantState("x", "h", DateTimeOffset.UtcNow)).AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.MigrateAsync()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.AcquireLeaseAsync("o", "a").AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => manager.EnsureAssistantAsync(Request("agent"), Deadline(30))),
+        };
+
+        Assert.All(failures, f => Assert.Equal(VapiErrorCodes.StateStoreFailed, f.ErrorCode));
+        Assert.All(failures, f => Assert.True(f.IsTransient));
+        Assert.All(failures, f => Assert.IsAssignableFrom<NpgsqlException>(f.InnerException));
+        Assert.Empty(_vapi.Requests);
+    }
+
+    [PostgresFact]
+    public async Task StoreDisposed_LaterCalls_FailTyped_NotRawObjectDisposed()
+    {
+        var instance = new Instance(_vapi, _schema);
+        await instance.Store.MigrateAsync();
+        var store = instance.Store;
+        await instance.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<VapiStateStoreException>(() => store.GetAsync("o", "a").AsTask());
+
+        Assert.IsType<ObjectDisposedException>(ex.InnerException);
     }
 }
