@@ -81,7 +81,12 @@ internal sealed class Lease : IAssistantSyncLease
                     return;
                 }
 
-                if (!await _rows.RenewAsync(this, _stopping.Token).ConfigureAwait(false))
+                // A renewal that hangs (partition, blackholed TCP) must not outlive the point where the lease counts as
+                // lost: past it another instance may hold the agent, so Lost fires on time however long the statement takes.
+                var left = _duration - interval - _time.GetElapsedTime(lastRenewed);
+                using var deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
+                if (!await _rows.RenewAsync(this, attempt.Token).ConfigureAwait(false))
                 {
                     Log.LeaseLost(_logger, OrganizationId, AgentKey, FencingToken);
                     await _lost.CancelAsync().ConfigureAwait(false);
