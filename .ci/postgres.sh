@@ -2,7 +2,9 @@
 # Starts a throwaway PostgreSQL cluster on a free loopback port in a temp directory.
 #   eval "$(bash .ci/postgres.sh start)"   → exports VAPISYNC_POSTGRES and VAPISYNC_PG_DIR
 #   bash .ci/postgres.sh stop "$VAPISYNC_PG_DIR"
-# Installs Debian's postgresql package when no server binaries are present.
+# Installs Debian's postgresql package when no server binaries are present. The server runs with PostgreSQL's
+# default settings (max_connections = 100, fsync on) and the connection string uses Npgsql's default pool, as in
+# a plain deployment: the tests must pass there.
 set -euo pipefail
 
 as_postgres() {
@@ -27,9 +29,9 @@ case "${1:-}" in
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
     as_postgres "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >&2
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >&2
     echo "export VAPISYNC_PG_DIR='$dir'"
-    echo "export VAPISYNC_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=50'"
+    echo "export VAPISYNC_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres'"
     ;;
   stop)
     dir=${2:?usage: postgres.sh stop DIR}

@@ -1,243 +1,485 @@
-using System.Buffers.Binary;
 using System.Data;
-using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using System.Collections.Concurrent;
 using Npgsql;
+using NpgsqlTypes;
 using VapiSync.Client.PostgreSql.Internal;
-using VapiSync.Client.Sync.Internal;
 
 namespace VapiSync.Client.PostgreSql;
 
 /// <summary>
-/// Keeps the sync state in a PostgreSQL table and serializes syncs of one agent across every instance with a
-/// transaction-scoped advisory lock: released on commit, rollback, cancellation, or when the holder's connection dies.
+/// Keeps the sync state in a PostgreSQL table and serializes syncs of one agent across every instance with a lease
+/// row per agent: an owner, a fencing token that grows with every acquisition, and an expiry on the database's clock.
+/// Every statement is short and runs on a pooled connection that goes back at once — none is held across a call to
+/// Vapi, no session state is used (it works through PgBouncer in transaction mode), and at most
+/// <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> connections are in use per instance.
 /// </summary>
-public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncLock, IAsyncDisposable
+public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncLock, IAsyncDisposable, ILeaseRows
 {
+    private const int ListPageSize = 500;
+    private const string StateColumns = "assistant_id, definition_hash, updated_at, account_fingerprint, last_outcome, orphans, needs_lookup";
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly PostgreSqlStateStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly string _table;
+    private readonly string _leaseTable;
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _operations;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
-    private readonly InProcessAssistantSyncLock _local = new();
-    private readonly ConcurrentDictionary<(string, string), AdvisoryLockHandle> _held = new();
+    private readonly AgentQueue _queue = new();
     private volatile bool _migrated;
 
-    /// <summary>Initializes a new instance of the <see cref="PostgreSqlStateStore"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="PostgreSqlStateStore"/> class that opens its own data source from <see cref="PostgreSqlStateStoreOptions.ConnectionString"/>.</summary>
     /// <param name="options">The store's settings.</param>
     public PostgreSqlStateStore(IOptions<PostgreSqlStateStoreOptions> options)
+        : this(options, null, TimeProvider.System, NullLogger<PostgreSqlStateStore>.Instance)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PostgreSqlStateStore"/> class on a data source the caller owns (and disposes).</summary>
+    /// <param name="dataSource">The Npgsql data source; <see cref="PostgreSqlStateStoreOptions.ConnectionString"/> is ignored.</param>
+    /// <param name="options">The store's settings.</param>
+    /// <param name="timeProvider">The clock for renewals and back-off (lease expiry uses the database's clock).</param>
+    /// <param name="logger">The logger.</param>
+    public PostgreSqlStateStore(NpgsqlDataSource dataSource, IOptions<PostgreSqlStateStoreOptions> options, TimeProvider timeProvider, ILogger<PostgreSqlStateStore> logger)
+        : this(options, dataSource ?? throw new ArgumentNullException(nameof(dataSource)), timeProvider, logger)
+    {
+    }
+
+    internal PostgreSqlStateStore(IOptions<PostgreSqlStateStoreOptions> options, NpgsqlDataSource? dataSource, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _table = $"{Sql.Identifier(_options.Schema)}.{Sql.Identifier(_options.TableName)}";
-        _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+        _leaseTable = $"{Sql.Identifier(_options.Schema)}.{Sql.Identifier(_options.LeaseTableName)}";
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _operations = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentOperations));
+        if (dataSource is null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(_options.ConnectionString, "options.ConnectionString");
+            _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+            _ownsDataSource = true;
+        }
+        else
+        {
+            _dataSource = dataSource;
+        }
     }
 
-    /// <summary>Returns the idempotent DDL that creates the schema and the state table, for those who run migrations themselves.</summary>
+    /// <summary>
+    /// Returns the idempotent DDL that creates the schema, the state table and the lease table, and brings a state table
+    /// of an earlier version up to date (new columns only) — for those who run migrations themselves.
+    /// </summary>
     /// <returns>The SQL script.</returns>
     public string GetMigrationScript() => $"""
         CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(_options.Schema)};
         CREATE TABLE IF NOT EXISTS {_table} (
-            organization_id text NOT NULL,
-            agent_key text NOT NULL,
+            organization_id text COLLATE "C" NOT NULL,
+            agent_key text COLLATE "C" NOT NULL,
             assistant_id text NOT NULL,
             definition_hash text NOT NULL,
             updated_at timestamptz NOT NULL,
             PRIMARY KEY (organization_id, agent_key)
         );
+        ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS account_fingerprint text;
+        ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS last_outcome text;
+        ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS orphans jsonb;
+        ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS needs_lookup boolean NOT NULL DEFAULT false;
+        ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS fencing_token bigint;
+        CREATE TABLE IF NOT EXISTS {_leaseTable} (
+            organization_id text COLLATE "C" NOT NULL,
+            agent_key text COLLATE "C" NOT NULL,
+            owner text,
+            fencing_token bigint NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (organization_id, agent_key)
+        );
         """;
 
-    /// <summary>Creates the schema and table if they do not exist. Safe to run concurrently from several instances.</summary>
+    /// <summary>Creates or updates the schema and tables. Safe to run concurrently from several instances.</summary>
     /// <param name="cancellationToken">Cancels the migration.</param>
-    /// <returns>A task that completes when the table exists.</returns>
+    /// <returns>A task that completes when the tables exist.</returns>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // CREATE ... IF NOT EXISTS still races in the catalog; one migration at a time per table.
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        await RunAsync(async (connection, ct) =>
         {
-            lockCommand.Parameters.AddWithValue(LockKey("migration", _table));
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
-        await using (var command = new NpgsqlCommand(GetMigrationScript(), connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            // CREATE ... IF NOT EXISTS still races in the catalog; one migration at a time per table (released at commit).
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue("vapisync migration " + _table);
+                await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand(GetMigrationScript(), connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken, migrate: false).ConfigureAwait(false);
         _migrated = true;
     }
 
     /// <inheritdoc />
     public ValueTask<AssistantState?> GetAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(organizationId, agentKey, async command =>
+        RunAsync(async (connection, ct) =>
         {
-            command.CommandText = $"SELECT assistant_id, definition_hash, updated_at FROM {_table} WHERE organization_id = $1 AND agent_key = $2";
+            await using var command = new NpgsqlCommand($"SELECT {StateColumns} FROM {_table} WHERE organization_id = $1 AND agent_key = $2", connection);
             command.Parameters.AddWithValue(organizationId);
             command.Parameters.AddWithValue(agentKey);
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new AssistantState(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2))
-                : null;
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadState(reader, 0) : null;
         }, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask SetAsync(string organizationId, string agentKey, AssistantState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        await ExecuteAsync(organizationId, agentKey, command =>
+        await RunAsync(async (connection, ct) =>
         {
-            command.CommandText = $"""
-                INSERT INTO {_table} (organization_id, agent_key, assistant_id, definition_hash, updated_at)
-                VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (organization_id, agent_key) DO UPDATE
-                SET assistant_id = EXCLUDED.assistant_id, definition_hash = EXCLUDED.definition_hash, updated_at = EXCLUDED.updated_at
-                """;
-            command.Parameters.AddWithValue(organizationId);
-            command.Parameters.AddWithValue(agentKey);
-            command.Parameters.AddWithValue(state.AssistantId);
-            command.Parameters.AddWithValue(state.DefinitionHash);
-            command.Parameters.AddWithValue(state.UpdatedAt.ToUniversalTime());
-            return command.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO {_table} (organization_id, agent_key, {StateColumns})
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (organization_id, agent_key) DO UPDATE SET {UpdateStateColumns}
+                """, connection);
+            AddStateParameters(command, organizationId, agentKey, state);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> RemoveAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(organizationId, agentKey, async command =>
+    /// <remarks>
+    /// The write happens only while this store's lease row for the agent still carries <paramref name="fencingToken"/>;
+    /// it locks that row (<c>FOR SHARE</c>) for the statement, so an acquisition by another instance waits for the
+    /// write to commit and then reads it — or comes first, and the write is refused.
+    /// </remarks>
+    public async ValueTask SetFencedAsync(string organizationId, string agentKey, AssistantState state, long fencingToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (fencingToken <= 0)
         {
-            command.CommandText = $"DELETE FROM {_table} WHERE organization_id = $1 AND agent_key = $2";
+            await SetAsync(organizationId, agentKey, state, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var written = await RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"""
+                WITH lease AS (
+                    SELECT 1 FROM {_leaseTable}
+                    WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $10 AND owner = $11
+                    FOR SHARE)
+                INSERT INTO {_table} (organization_id, agent_key, {StateColumns}, fencing_token)
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM lease
+                ON CONFLICT (organization_id, agent_key) DO UPDATE SET {UpdateStateColumns}, fencing_token = EXCLUDED.fencing_token
+                WHERE {_table}.fencing_token IS NULL OR {_table}.fencing_token <= EXCLUDED.fencing_token
+                """, connection);
+            AddStateParameters(command, organizationId, agentKey, state);
+            command.Parameters.AddWithValue(fencingToken);
+            command.Parameters.AddWithValue(_owner);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (written == 0)
+        {
+            throw VapiSyncLeaseException.LeaseLost(organizationId, agentKey, fencingToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RemoveAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM {_table} WHERE organization_id = $1 AND agent_key = $2", connection);
             command.Parameters.AddWithValue(organizationId);
             command.Parameters.AddWithValue(agentKey);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
         }, cancellationToken);
 
     /// <inheritdoc />
-    /// <exception cref="TimeoutException">Another instance held the agent's lock longer than <see cref="PostgreSqlStateStoreOptions.LockTimeout"/>.</exception>
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RemoveFencedAsync(string organizationId, string agentKey, long fencingToken, CancellationToken cancellationToken = default)
     {
-        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-
-        // Saves of one agent in this instance queue here, not in the pool: one connection per agent, not per caller.
-        IAsyncDisposable local;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        if (fencingToken <= 0)
         {
-            timeout.CancelAfter(_options.LockTimeout);
-            try
-            {
-                local = await _local.AcquireAsync(organizationId, agentKey, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw LockTimeout(organizationId, agentKey, ex);
-            }
+            return await RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
         }
 
-        NpgsqlConnection? connection = null;
-        NpgsqlTransaction? transaction = null;
-        try
+        var (held, removed) = await RunAsync(async (connection, ct) =>
         {
-            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var settings = new NpgsqlCommand(
-                $"SET LOCAL lock_timeout = {(long)_options.LockTimeout.TotalMilliseconds}; " +
-                $"SET LOCAL idle_in_transaction_session_timeout = {(long)_options.LockHolderIdleTimeout.TotalMilliseconds}",
-                connection,
-                transaction))
-            {
-                await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await using var command = new NpgsqlCommand($"""
+                WITH lease AS (
+                    SELECT 1 FROM {_leaseTable}
+                    WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4
+                    FOR SHARE),
+                removed AS (
+                    DELETE FROM {_table} WHERE organization_id = $1 AND agent_key = $2 AND EXISTS (SELECT 1 FROM lease)
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM lease), EXISTS (SELECT 1 FROM removed)
+                """, connection);
+            command.Parameters.AddWithValue(organizationId);
+            command.Parameters.AddWithValue(agentKey);
+            command.Parameters.AddWithValue(fencingToken);
+            command.Parameters.AddWithValue(_owner);
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return (reader.GetBoolean(0), reader.GetBoolean(1));
+        }, cancellationToken).ConfigureAwait(false);
+        return held ? removed : throw VapiSyncLeaseException.LeaseLost(organizationId, agentKey, fencingToken);
+    }
 
-            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
-            {
-                command.Parameters.AddWithValue(LockKey(organizationId, agentKey));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var key = (organizationId, agentKey);
-            var handle = new AdvisoryLockHandle(
-                connection,
-                transaction,
-                h => _held.TryRemove(new KeyValuePair<(string, string), AdvisoryLockHandle>(key, h)),
-                () => local.DisposeAsync());
-            _held[key] = handle;
-            return handle;
-        }
-        catch (Exception ex)
+    /// <inheritdoc />
+    /// <remarks>Keyset-paged (no connection is held while the caller consumes a page); ordered by code point (<c>COLLATE "C"</c>).</remarks>
+    public async IAsyncEnumerable<AssistantStateEntry> ListAsync(string? organizationId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        (string Organization, string Agent)? after = null;
+        while (true)
         {
-            // Nothing goes back to the pool holding a transaction (and with it, a lock).
-            if (transaction is not null)
+            var page = await RunAsync(async (connection, ct) =>
             {
-                await transaction.DisposeAsync().ConfigureAwait(false);
+                await using var command = new NpgsqlCommand($"""
+                    SELECT organization_id, agent_key, {StateColumns} FROM {_table}
+                    WHERE ($1::text IS NULL OR organization_id = $1)
+                      AND ($2::text IS NULL OR (organization_id COLLATE "C", agent_key COLLATE "C") > ($2::text COLLATE "C", $3::text COLLATE "C"))
+                    ORDER BY organization_id COLLATE "C", agent_key COLLATE "C"
+                    LIMIT {ListPageSize}
+                    """, connection);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)organizationId ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)after?.Organization ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)after?.Agent ?? DBNull.Value });
+                var entries = new List<AssistantStateEntry>(ListPageSize);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    entries.Add(new AssistantStateEntry(reader.GetString(0), reader.GetString(1), ReadState(reader, 2)));
+                }
+
+                return entries;
+            }, cancellationToken).ConfigureAwait(false);
+
+            foreach (var entry in page)
+            {
+                yield return entry;
             }
 
-            if (connection is not null)
+            if (page.Count < ListPageSize)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                yield break;
             }
 
-            await local.DisposeAsync().ConfigureAwait(false);
-            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
-            {
-                throw LockTimeout(organizationId, agentKey, ex);
-            }
-
-            throw;
+            after = (page[^1].OrganizationId, page[^1].AgentKey);
         }
     }
 
-    /// <summary>Closes the connection pool.</summary>
+    /// <inheritdoc />
+    /// <exception cref="VapiSyncLeaseException">Another instance held the agent's lease longer than <see cref="PostgreSqlStateStoreOptions.LockTimeout"/> (<see cref="VapiErrorCodes.LockTimeout"/>).</exception>
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
+        await AcquireLeaseAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Syncs of the agent in this instance queue in process; the first asks PostgreSQL in one short statement and, while
+    /// another instance holds an unexpired lease, asks again after an exponential back-off with jitter (20 ms doubling
+    /// to 1 s), until <see cref="PostgreSqlStateStoreOptions.LockTimeout"/>.
+    /// </remarks>
+    public async ValueTask<IAssistantSyncLease> AcquireLeaseAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(agentKey);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false); // a first-use migration is not waiting for the lock
+        using var timeout = new CancellationTokenSource(_options.LockTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        Action? leaveQueue = null;
+        try
+        {
+            leaveQueue = await _queue.EnterAsync(organizationId, agentKey, linked.Token).ConfigureAwait(false);
+            var backoff = FirstBackoff;
+            while (true)
+            {
+                if (await TryTakeAsync(organizationId, agentKey, linked.Token).ConfigureAwait(false) is { } token)
+                {
+                    var lease = new Lease(this, organizationId, agentKey, token, _options.LeaseDuration, _time, _logger, leaveQueue);
+                    leaveQueue = null;
+                    return lease;
+                }
+
+                // Half fixed, half random: waiters of several instances spread out instead of polling in step.
+                var wait = (backoff / 2) + (backoff / 2 * Random.Shared.NextDouble());
+                await Task.Delay(wait, _time, linked.Token).ConfigureAwait(false);
+                backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+            }
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw VapiSyncLeaseException.LockTimeout(organizationId, agentKey, _options.LockTimeout, ex);
+        }
+        finally
+        {
+            leaveQueue?.Invoke();
+        }
+    }
+
+    /// <summary>Stops using the data source, and closes it when the store opened it.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-        _migrationGate.Dispose();
-    }
-
-    /// <summary>The advisory lock key: the first 8 bytes of SHA-256 over both ids (a collision only serializes two agents).</summary>
-    internal static long LockKey(string organizationId, string agentKey)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(organizationId + "\u0000" + agentKey), hash);
-        return BinaryPrimitives.ReadInt64BigEndian(hash);
-    }
-
-    private TimeoutException LockTimeout(string organizationId, string agentKey, Exception inner) => new(
-        $"Another sync of agent '{agentKey}' of organization '{organizationId}' has held its lock for longer than {_options.LockTimeout}.", inner);
-
-    /// <summary>Runs a command on the agent's lock connection when this instance holds it, else on a pooled connection.</summary>
-    private async ValueTask<T> ExecuteAsync<T>(string organizationId, string agentKey, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken)
-    {
-        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (_ownsDataSource)
         {
-            if (_held.TryGetValue((organizationId, agentKey), out var handle))
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    async Task<bool> ILeaseRows.RenewAsync(Lease lease, CancellationToken cancellationToken) =>
+        (await LeaseStatementAsync(
+            $"""
+            UPDATE {_leaseTable} SET expires_at = clock_timestamp() + $5
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4 AND expires_at > clock_timestamp()
+            """,
+            [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner, _options.LeaseDuration],
+            cancellationToken).ConfigureAwait(false)).RowsAffected == 1;
+
+    // The token stays: the next acquisition continues from it, so tokens only ever grow.
+    Task ILeaseRows.ReleaseAsync(Lease lease) =>
+        LeaseStatementAsync(
+            $"""
+            UPDATE {_leaseTable} SET owner = NULL, expires_at = clock_timestamp()
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $3 AND owner = $4
+            """,
+            [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner],
+            CancellationToken.None);
+
+    private static string UpdateStateColumns =>
+        "assistant_id = EXCLUDED.assistant_id, definition_hash = EXCLUDED.definition_hash, updated_at = EXCLUDED.updated_at, " +
+        "account_fingerprint = EXCLUDED.account_fingerprint, last_outcome = EXCLUDED.last_outcome, orphans = EXCLUDED.orphans, " +
+        "needs_lookup = EXCLUDED.needs_lookup";
+
+    private static void AddStateParameters(NpgsqlCommand command, string organizationId, string agentKey, AssistantState state)
+    {
+        command.Parameters.AddWithValue(organizationId);
+        command.Parameters.AddWithValue(agentKey);
+        command.Parameters.AddWithValue(state.AssistantId);
+        command.Parameters.AddWithValue(state.DefinitionHash);
+        command.Parameters.AddWithValue(state.UpdatedAt.ToUniversalTime());
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.AccountFingerprint ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.LastOutcome?.ToString() ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+            Value = state.Orphans is { Count: > 0 } orphans ? JsonSerializer.Serialize([.. orphans], StateJson.Default.OrphanedAssistantArray) : DBNull.Value,
+        });
+        command.Parameters.AddWithValue(state.NeedsLookup);
+    }
+
+    private void AddLeaseParameters(NpgsqlCommand command, Lease lease)
+    {
+        command.Parameters.AddWithValue(lease.OrganizationId);
+        command.Parameters.AddWithValue(lease.AgentKey);
+        command.Parameters.AddWithValue(lease.FencingToken);
+        command.Parameters.AddWithValue(_owner);
+    }
+
+    private static AssistantState ReadState(NpgsqlDataReader reader, int first) =>
+        new(reader.GetString(first), reader.GetString(first + 1), reader.GetFieldValue<DateTimeOffset>(first + 2))
+        {
+            AccountFingerprint = reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+            LastOutcome = !reader.IsDBNull(first + 4) && Enum.TryParse<SyncOutcome>(reader.GetString(first + 4), out var outcome) ? outcome : null,
+            Orphans = reader.IsDBNull(first + 5) ? [] : JsonSerializer.Deserialize(reader.GetString(first + 5), StateJson.Default.OrphanedAssistantArray) ?? [],
+            NeedsLookup = reader.GetBoolean(first + 6),
+        };
+
+    /// <summary>
+    /// Takes the agent's lease when it is free, released or expired (on the database's clock, so instances' clocks
+    /// need not agree), raising the fencing token; returns <see langword="null"/> while another holder's is live.
+    /// </summary>
+    private async Task<long?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
+        (await LeaseStatementAsync(
+            $"""
+            INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
+            VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
+            ON CONFLICT (organization_id, agent_key) DO UPDATE
+            SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
+            WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
+            RETURNING fencing_token
+            """,
+            [organizationId, agentKey, _owner, _options.LeaseDuration],
+            cancellationToken).ConfigureAwait(false)).Value as long?;
+
+    /// <summary>
+    /// Runs one lease statement (take, renew, release) in one round trip, with <c>synchronous_commit = off</c> for its
+    /// own implicit transaction only (<c>set_config(..., true)</c>: nothing stays on the session, so PgBouncer's
+    /// transaction pooling is fine): it does not wait for its own WAL flush. That is safe because the state write that
+    /// matters is synchronous and so flushes every earlier lease change with it; a lease change lost in a server crash
+    /// only makes the holder's next write fail its fencing check (owner and token must match), or leaves a lease to expire.
+    /// </summary>
+    private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        await RunAsync(async (connection, ct) =>
+        {
+            // A batch without a transaction runs in one implicit transaction: the setting covers exactly this statement.
+            var statement = new NpgsqlBatchCommand(sql);
+            foreach (var parameter in parameters)
             {
-                await handle.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
+                statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands = { new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"), statement },
+            };
+            object? value = null;
+            await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                if (reader.FieldCount > 0 && await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    await using var command = new NpgsqlCommand(null, handle.Connection, handle.Transaction);
-                    return await run(command).ConfigureAwait(false);
-                }
-                finally
-                {
-                    handle.Gate.Release();
+                    value = reader.GetValue(0);
                 }
             }
 
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var pooled = connection.CreateCommand();
-            return await run(pooled).ConfigureAwait(false);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            return (value, statement.RecordsAffected);
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Every statement goes through here: at most <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> at
+    /// once, each on a pooled connection returned as soon as it completes — so the pool never grows past that number.
+    /// </summary>
+    private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> statement, CancellationToken cancellationToken, bool migrate = true)
+    {
+        if (migrate)
         {
-            throw new InvalidOperationException(
-                $"The VapiSync state table {_table} does not exist. Run PostgreSqlStateStore.MigrateAsync() or the script from GetMigrationScript(), or set MigrateAutomatically.",
+            await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await statement(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedColumn)
+        {
+            throw new VapiStateStoreException(
+                $"The VapiSync tables {_table} and {_leaseTable} do not exist or are out of date. Run PostgreSqlStateStore.MigrateAsync() or the script from GetMigrationScript(), or set MigrateAutomatically.",
                 ex);
+        }
+        catch (Exception ex) when (ex is not (VapiSyncException or OutOfMemoryException) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Callers see the library's typed failure, never Npgsql's (connection refused, pool timeout, server errors, disposed).
+            throw new VapiStateStoreException($"The PostgreSQL state store failed ({ex.GetType().Name}: {ex.Message}).", ex);
+        }
+        finally
+        {
+            _operations.Release();
         }
     }
 

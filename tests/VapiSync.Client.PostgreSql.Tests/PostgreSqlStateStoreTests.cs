@@ -1,5 +1,8 @@
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using VapiSync.Client.Http;
 using VapiSync.Client.Testing;
 
 namespace VapiSync.Client.PostgreSql.Tests;
@@ -24,6 +27,43 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
         new(org, agent, new AssistantDefinition { Name = name, Voice = new VoiceConfig { Provider = "azure", VoiceId = "en-US-AriaNeural" } });
 
     private static CancellationToken Deadline(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    /// <summary>Moves every lease of the test's schema past its expiry on the database's clock (a pause, without waiting one out).</summary>
+    private Task ExpireLeasesAsync() =>
+        Postgres.ExecuteAsync($"UPDATE \"{_schema}\".assistant_lease SET expires_at = clock_timestamp() - interval '1 second' WHERE owner IS NOT NULL");
+
+    private static async Task WaitUntilAsync(string condition)
+    {
+        var deadline = Deadline(30);
+        while (!await Postgres.ScalarAsync<bool>(condition))
+        {
+            await Task.Delay(20, deadline);
+        }
+    }
+
+    /// <summary>Samples pg_stat_activity until stopped: the most connections each application name had open at once.</summary>
+    private static async Task<Dictionary<string, long>> SamplePeakConnectionsAsync(string applicationNamePattern, CancellationToken stop)
+    {
+        var peaks = new Dictionary<string, long>();
+        await using var dataSource = NpgsqlDataSource.Create(Postgres.WithApplicationName("vapisync-sampler"));
+        await using var connection = await dataSource.OpenConnectionAsync();
+        while (!stop.IsCancellationRequested)
+        {
+            await using (var command = new NpgsqlCommand("SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name LIKE $1 GROUP BY 1", connection))
+            {
+                command.Parameters.AddWithValue(applicationNamePattern);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    peaks[reader.GetString(0)] = Math.Max(peaks.GetValueOrDefault(reader.GetString(0)), reader.GetInt64(1));
+                }
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        return peaks;
+    }
 
     [PostgresFact]
     public async Task TwoInstances_Save50AgentsConcurrently_Exactly50PostsAnd50Rows()
@@ -62,63 +102,6 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     }
 
     [PostgresFact]
-    public async Task CrashedLockHolder_ConnectionKilled_OthersProceed()
-    {
-        await using var crashing = new Instance(_vapi, _schema);
-        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(30));
-        await crashing.Store.MigrateAsync();
-        var holder = await crashing.Store.AcquireAsync("org-1", "agent");
-        var waiter = other.Store.AcquireAsync("org-1", "agent", Deadline(30)).AsTask();
-        await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitAsync(TimeSpan.FromMilliseconds(200)));
-
-        // The holder's process "crashes": its session is killed, PostgreSQL releases the lock with it.
-        var key = PostgreSqlStateStore.LockKey("org-1", "agent");
-        var killed = await Postgres.ScalarAsync<bool>($"""
-            SELECT pg_terminate_backend(l.pid) FROM pg_locks l
-            WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = {key}
-            """);
-        var acquired = await waiter.WaitAsync(TimeSpan.FromSeconds(20));
-
-        Assert.True(killed);
-        await acquired.DisposeAsync();
-        await holder.DisposeAsync(); // its connection is gone: disposing must not throw
-    }
-
-    [PostgresFact]
-    public async Task Lock_WaitBeyondTimeout_ThrowsTimeoutAndLeaksNothing()
-    {
-        await using var instance = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
-        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
-        await instance.Store.MigrateAsync();
-        await using (await instance.Store.AcquireAsync("org-1", "agent"))
-        {
-            // Within the instance (queued in process) and across instances (queued in PostgreSQL).
-            await Assert.ThrowsAsync<TimeoutException>(() => instance.Store.AcquireAsync("org-1", "agent").AsTask());
-            await Assert.ThrowsAsync<TimeoutException>(() => other.Store.AcquireAsync("org-1", "agent").AsTask());
-        }
-
-        // Released on dispose: the next acquire is immediate.
-        await using var again = await instance.Store.AcquireAsync("org-1", "agent", Deadline(5));
-        Assert.Equal(1L, await Postgres.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"));
-    }
-
-    [PostgresFact]
-    public async Task Lock_CancelledWhileWaiting_ReleasesAndDoesNotBlockLaterSyncs()
-    {
-        await using var instance = new Instance(_vapi, _schema);
-        await using var other = new Instance(_vapi, _schema);
-        await instance.Store.MigrateAsync();
-        var holder = await instance.Store.AcquireAsync("org-1", "agent");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.Store.AcquireAsync("org-1", "agent", cancel.Token).AsTask());
-        await holder.DisposeAsync();
-        await using var next = await instance.Store.AcquireAsync("org-1", "agent", Deadline(5));
-
-        Assert.Equal(1L, await Postgres.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"));
-    }
-
-    [PostgresFact]
     public async Task Migration_IsIdempotentAndSafeConcurrently()
     {
         await using var instance = new Instance(_vapi, _schema, o => o.MigrateAutomatically = false);
@@ -137,8 +120,9 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     {
         await using var instance = new Instance(_vapi, _schema, o => o.MigrateAutomatically = false);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => instance.Store.GetAsync("o", "a").AsTask());
+        var ex = await Assert.ThrowsAsync<VapiStateStoreException>(() => instance.Store.GetAsync("o", "a").AsTask());
 
+        Assert.Equal(VapiErrorCodes.StateStoreFailed, ex.ErrorCode);
         Assert.Contains("MigrateAsync", ex.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(ex.InnerException).SqlState);
     }
@@ -178,11 +162,327 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
         Assert.Equal(0L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".vapi_assistants"));
     }
 
+    [PostgresFact]
+    public async Task Lock_WaitBeyondTimeout_ThrowsTypedLockTimeoutAndLeaksNothing()
+    {
+        await using var instance = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(1));
+        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(1));
+        await instance.Store.MigrateAsync();
+        await other.Store.GetAsync("org-1", "warm-up"); // its pool has a connection: the timeout measures the wait alone
+        await using (await instance.Store.AcquireLeaseAsync("org-1", "agent"))
+        {
+            // Within the instance (queued in process) and across instances (backing off against the lease row).
+            var local = await Assert.ThrowsAsync<VapiSyncLeaseException>(() => instance.Store.AcquireLeaseAsync("org-1", "agent").AsTask());
+            var remote = await Assert.ThrowsAsync<VapiSyncLeaseException>(() => other.Store.AcquireLeaseAsync("org-1", "agent").AsTask());
+            Assert.Equal(VapiErrorCodes.LockTimeout, local.ErrorCode);
+            Assert.Equal(VapiErrorCodes.LockTimeout, remote.ErrorCode);
+            Assert.True(remote.IsTransient);
+        }
+
+        // Released on dispose: the next acquire is immediate, from the other instance too.
+        await using var again = await other.Store.AcquireLeaseAsync("org-1", "agent", Deadline(5));
+        Assert.Equal(1L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".assistant_lease WHERE owner IS NOT NULL"));
+    }
+
+    [PostgresFact]
+    public async Task Lock_CancelledWhileWaiting_ReleasesAndDoesNotBlockLaterSyncs()
+    {
+        await using var instance = new Instance(_vapi, _schema);
+        await using var other = new Instance(_vapi, _schema);
+        var holder = await instance.Store.AcquireLeaseAsync("org-1", "agent");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.Store.AcquireLeaseAsync("org-1", "agent", cancel.Token).AsTask());
+        await holder.DisposeAsync();
+        await using var next = await other.Store.AcquireLeaseAsync("org-1", "agent", Deadline(5));
+
+        Assert.Equal(holder.FencingToken + 1, next.FencingToken);
+    }
+
+    [PostgresFact]
+    public async Task Lease_TokensGrowWithEveryAcquisition_AcrossInstances()
+    {
+        await using var a = new Instance(_vapi, _schema);
+        await using var b = new Instance(_vapi, _schema);
+        var tokens = new List<long>();
+        foreach (var store in new[] { a.Store, b.Store, a.Store, b.Store })
+        {
+            await using var lease = await store.AcquireLeaseAsync("org-1", "agent", Deadline(5));
+            tokens.Add(lease.FencingToken);
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L], tokens);
+    }
+
+    [PostgresFact]
+    public async Task KilledHolder_LeaseExpires_OtherInstanceProceedsAndTheDeadHolderIsFenced()
+    {
+        var crashing = new Instance(_vapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+        await using var other = new Instance(_vapi, _schema, o => o.LockTimeout = TimeSpan.FromSeconds(30));
+        var dead = await crashing.Store.AcquireLeaseAsync("org-1", "agent");
+
+        // The holder's process dies: its pool closes and nothing renews or releases the lease.
+        await crashing.DisposeAsync();
+        await using var taken = await other.Store.AcquireLeaseAsync("org-1", "agent", Deadline(30));
+
+        Assert.Equal(dead.FencingToken + 1, taken.FencingToken);
+        await other.Store.SetFencedAsync("org-1", "agent", new AssistantState("new", "h2", DateTimeOffset.UtcNow), taken.FencingToken);
+        Assert.Equal("new", (await other.Store.GetAsync("org-1", "agent"))!.AssistantId);
+    }
+
+    [PostgresFact]
+    public async Task PausedHolder_LeaseTakenByAnother_ItsWritesAreRefusedAndNewerStateSurvives()
+    {
+        await using var paused = new Instance(_vapi, _schema, o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        await using var other = new Instance(_vapi, _schema);
+        var stale = await paused.Store.AcquireLeaseAsync("org-1", "agent");
+        await paused.Store.SetFencedAsync("org-1", "agent", new AssistantState("old", "h1", DateTimeOffset.UtcNow), stale.FencingToken);
+
+        // The holder "pauses" past its expiry (moved on the database's clock, not waited for); another takes over.
+        await ExpireLeasesAsync();
+        await using var fresh = await other.Store.AcquireLeaseAsync("org-1", "agent", Deadline(5));
+        await other.Store.SetFencedAsync("org-1", "agent", new AssistantState("new", "h2", DateTimeOffset.UtcNow), fresh.FencingToken);
+
+        var set = await Assert.ThrowsAsync<VapiSyncLeaseException>(() =>
+            paused.Store.SetFencedAsync("org-1", "agent", new AssistantState("stale", "h1", DateTimeOffset.UtcNow), stale.FencingToken).AsTask());
+        var remove = await Assert.ThrowsAsync<VapiSyncLeaseException>(() => paused.Store.RemoveFencedAsync("org-1", "agent", stale.FencingToken).AsTask());
+        await stale.DisposeAsync(); // releasing a lost lease must not release the new holder's
+
+        Assert.Equal(VapiErrorCodes.LeaseLost, set.ErrorCode);
+        Assert.Equal(VapiErrorCodes.LeaseLost, remove.ErrorCode);
+        Assert.True(set.IsTransient);
+        Assert.Equal("new", (await paused.Store.GetAsync("org-1", "agent"))!.AssistantId);
+        Assert.Equal(fresh.FencingToken, await Postgres.ScalarAsync<long>($"SELECT fencing_token FROM \"{_schema}\".assistant_lease WHERE owner IS NOT NULL"));
+    }
+
+    [PostgresFact]
+    public async Task PausedHolder_MidSync_LeaseExpires_SyncFailsWithLeaseLostAndWritesNothing()
+    {
+        await using var slowVapi = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-pg", Latency = TimeSpan.FromSeconds(20) });
+        await using var instance = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(3));
+        await instance.Store.MigrateAsync();
+        var sync = instance.Manager.EnsureAssistantAsync(Request("agent"), Deadline());
+
+        // Once the sync holds its lease (and waits on Vapi), its lease expires as if the process had been paused.
+        await WaitUntilAsync($"SELECT count(*) > 0 FROM \"{_schema}\".assistant_lease WHERE owner IS NOT NULL");
+        await ExpireLeasesAsync();
+
+        var ex = await Assert.ThrowsAsync<VapiSyncLeaseException>(() => sync.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(VapiErrorCodes.LeaseLost, ex.ErrorCode);
+        Assert.Equal(0L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".assistant_state"));
+    }
+
+    [PostgresFact]
+    public async Task SlowVapiCall_LongerThanTheLease_LeaseIsRenewed_OnePostNoTakeover()
+    {
+        await using var slowVapi = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-pg", Latency = TimeSpan.FromSeconds(3) });
+        await using var a = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+        await using var b = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+
+        // Each sync of a new agent takes two calls of 3 s (listing, then POST): three times the lease without renewal.
+        var results = await Task.WhenAll(a.Manager.EnsureAssistantAsync(Request("agent"), Deadline()), b.Manager.EnsureAssistantAsync(Request("agent"), Deadline()));
+
+        Assert.Equal(1, slowVapi.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal([SyncOutcome.Created, SyncOutcome.Unchanged], results.Select(r => r.Outcome).Order());
+        Assert.Equal(2L, await Postgres.ScalarAsync<long>($"SELECT fencing_token FROM \"{_schema}\".assistant_lease"));
+    }
+
+    [PostgresFact]
+    public async Task FourInstances_100AgentsEach_200msVapiLatency_Exactly100PostsAnd100Rows_AtMost8ConnectionsPerInstance()
+    {
+        await using var vapi = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-pg", Latency = TimeSpan.FromMilliseconds(200) });
+        var tag = _schema[2..10];
+        var instances = Enumerable.Range(0, 4).Select(i => new Instance(vapi, _schema, applicationName: $"vapisync-{tag}-{i}")).ToArray();
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var sampling = SamplePeakConnectionsAsync($"vapisync-{tag}-%", stop.Token);
+            var ct = Deadline(120);
+            var agents = Enumerable.Range(0, 100).Select(i => $"agent-{i}").ToList();
+
+            // Every instance saves every agent at once: 400 concurrent syncs, 100 per instance.
+            var results = await Task.WhenAll(instances.Select(instance => instance.Manager.EnsureAssistantsAsync(
+                agents.Select(agent => Request(agent)), new BulkSyncOptions { MaxDegreeOfParallelism = 100 }, ct)));
+            await stop.CancelAsync();
+            var peaks = await sampling;
+
+            Assert.All(results.SelectMany(r => r), r => Assert.True(r.Succeeded, r.Error?.ToString()));
+            Assert.Equal(100, vapi.Requests.Count(r => r.Method == "POST"));
+            Assert.Equal(100, vapi.GetAssistants("default").Count);
+            Assert.Equal(100L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".assistant_state"));
+            Assert.Equal(4, peaks.Count);
+            Assert.All(peaks.Values, peak => Assert.InRange(peak, 1, 8));
+            Console.WriteLine($"peak connections per instance: {string.Join(", ", peaks.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}");
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
+    [PostgresFact]
+    public async Task Migration_FromThePreviousSchema_AddsColumnsAndLeaseTableAndKeepsRows()
+    {
+        await Postgres.ExecuteAsync($"""
+            CREATE SCHEMA "{_schema}";
+            CREATE TABLE "{_schema}".assistant_state (
+                organization_id text NOT NULL, agent_key text NOT NULL, assistant_id text NOT NULL,
+                definition_hash text NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (organization_id, agent_key));
+            INSERT INTO "{_schema}".assistant_state VALUES ('o', 'a', 'asst-old', 'hash-old', '2026-01-02T03:04:05Z');
+            """);
+        await using var instance = new Instance(_vapi, _schema, o => o.MigrateAutomatically = false);
+
+        await instance.Store.MigrateAsync();
+        await instance.Store.MigrateAsync();
+        var old = await instance.Store.GetAsync("o", "a");
+        var orphan = new OrphanedAssistant("asst-gone", "fp-old", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        await using (var lease = await instance.Store.AcquireLeaseAsync("o", "a", Deadline(5)))
+        {
+            await instance.Store.SetFencedAsync("o", "a", old! with { AccountFingerprint = "fp-new", LastOutcome = SyncOutcome.Moved, Orphans = [orphan] }, lease.FencingToken);
+        }
+
+        var updated = await instance.Store.GetAsync("o", "a");
+
+        Assert.Equal(new AssistantState("asst-old", "hash-old", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)), old with { Orphans = [] });
+        Assert.Null(old!.AccountFingerprint);
+        Assert.Null(old.LastOutcome);
+        Assert.Empty(old.Orphans);
+        Assert.Equal("fp-new", updated!.AccountFingerprint);
+        Assert.Equal(SyncOutcome.Moved, updated.LastOutcome);
+        Assert.Equal([orphan], updated.Orphans);
+    }
+
+    [PostgresFact]
+    public async Task List_KeysetPagedAcrossPages_OrderedAndFilteredLikeTheInMemoryStore()
+    {
+        await using var instance = new Instance(_vapi, _schema);
+        await instance.Store.MigrateAsync();
+        await Postgres.ExecuteAsync($"""
+            INSERT INTO "{_schema}".assistant_state (organization_id, agent_key, assistant_id, definition_hash, updated_at)
+            SELECT 'org-' || (i % 3), 'agent-' || i, 'asst-' || i, 'h', now() FROM generate_series(1, 1200) AS i
+            """);
+        var expected = Enumerable.Range(1, 1200).Select(i => (Org: $"org-{i % 3}", Agent: $"agent-{i}"))
+            .OrderBy(e => e.Org, StringComparer.Ordinal).ThenBy(e => e.Agent, StringComparer.Ordinal).ToList();
+
+        var all = await instance.Store.ListAsync().Select(e => (Org: e.OrganizationId, Agent: e.AgentKey)).ToListAsync();
+        var one = await instance.Store.ListAsync("org-1").Select(e => (Org: e.OrganizationId, Agent: e.AgentKey)).ToListAsync();
+
+        Assert.Equal(expected, all);
+        Assert.Equal(expected.Where(e => e.Org == "org-1"), one);
+    }
+
+    [PostgresFact]
+    public async Task Ids_NulOrLoneSurrogate_RejectedBeforeAnyIo_LikeEveryStore()
+    {
+        await using var instance = new Instance(_vapi, _schema);
+
+        foreach (var (org, agent) in new[] { ("org-1", "a\u0000b"), ("o\u0000", "agent"), ("org-1", "a\ud800"), ("\udc00", "agent") })
+        {
+            var ex = await Assert.ThrowsAsync<VapiValidationException>(() => instance.Manager.EnsureAssistantAsync(Request(agent, org), Deadline()));
+            Assert.Equal(VapiErrorCodes.ValidationFailed, ex.ErrorCode);
+        }
+
+        Assert.Empty(_vapi.Requests);
+        Assert.Equal(0L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM pg_namespace WHERE nspname = '{_schema}'"));
+    }
+
+    [Fact]
+    public async Task Options_BoundFromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionString"] = "Host=db.example;Database=vapi",
+            ["Schema"] = "sync",
+            ["LeaseDuration"] = "00:00:45",
+            ["MaxConcurrentOperations"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddVapiSync(o => o.PlatformApiKey = "sk-x").UsePostgreSqlStateStore(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<PostgreSqlStateStoreOptions>>().Value;
+
+        Assert.Equal(("Host=db.example;Database=vapi", "sync", TimeSpan.FromSeconds(45), 2), (options.ConnectionString, options.Schema, options.LeaseDuration, options.MaxConcurrentOperations));
+        Assert.IsType<PostgreSqlStateStore>(provider.GetRequiredService<IAssistantSyncLock>());
+    }
+
+    [PostgresFact]
+    public async Task DataSource_OwnedByTheApplication_UsedAndNotDisposedByTheStore()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Postgres.Required);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddVapiSync(o =>
+            {
+                o.BaseUrl = _vapi.BaseAddress;
+                o.PlatformApiKey = "sk-pg";
+            })
+            .UsePostgreSqlStateStore(dataSource, o => o.Schema = _schema);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var result = await provider.GetRequiredService<IVapiAssistantManager>().EnsureAssistantAsync(Request("agent"), Deadline());
+            Assert.Equal(SyncOutcome.Created, result.Outcome);
+        }
+
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM \"{_schema}\".assistant_state");
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
     [Fact]
     public void Options_InvalidSchemaName_RejectedBeforeAnySql()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new PostgreSqlStateStoreOptions { ConnectionString = "Host=127.0.0.1", Schema = "x\"; DROP" });
 
         Assert.Throws<ArgumentException>(() => new PostgreSqlStateStore(options));
+    }
+
+    [Fact]
+    public async Task DatabaseUnreachable_EveryCallAndSync_FailsWithTypedTransientStateStoreException()
+    {
+        // A loopback port nobody listens on: the connection is refused at once.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var services = new ServiceCollection();
+        services.AddVapiSync(o =>
+            {
+                o.BaseUrl = _vapi.BaseAddress;
+                o.PlatformApiKey = "sk-pg";
+            })
+            .UsePostgreSqlStateStore($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=5", o => o.Schema = _schema);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<PostgreSqlStateStore>();
+        var manager = provider.GetRequiredService<IVapiAssistantManager>();
+
+        var failures = new List<VapiStateStoreException>
+        {
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.GetAsync("o", "a").AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.SetAsync("o", "a", new AssistantState("x", "h", DateTimeOffset.UtcNow)).AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.MigrateAsync()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => store.AcquireLeaseAsync("o", "a").AsTask()),
+            await Assert.ThrowsAsync<VapiStateStoreException>(() => manager.EnsureAssistantAsync(Request("agent"), Deadline(30))),
+        };
+
+        Assert.All(failures, f => Assert.Equal(VapiErrorCodes.StateStoreFailed, f.ErrorCode));
+        Assert.All(failures, f => Assert.True(f.IsTransient));
+        Assert.All(failures, f => Assert.IsAssignableFrom<NpgsqlException>(f.InnerException));
+        Assert.Empty(_vapi.Requests);
+    }
+
+    [PostgresFact]
+    public async Task StoreDisposed_LaterCalls_FailTyped_NotRawObjectDisposed()
+    {
+        var instance = new Instance(_vapi, _schema);
+        await instance.Store.MigrateAsync();
+        var store = instance.Store;
+        await instance.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<VapiStateStoreException>(() => store.GetAsync("o", "a").AsTask());
+
+        Assert.IsType<ObjectDisposedException>(ex.InnerException);
     }
 }

@@ -14,6 +14,16 @@ internal static class Postgres
     public static string Required => ConnectionString
         ?? throw new InvalidOperationException("CI must provide VAPISYNC_POSTGRES (.ci/run starts PostgreSQL).");
 
+    public static string WithApplicationName(string name) =>
+        new NpgsqlConnectionStringBuilder(Required) { ApplicationName = name }.ConnectionString;
+
+    public static async Task ExecuteAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Required);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N")[..12];
 
     public static async Task<T> ScalarAsync<T>(string sql)
@@ -36,7 +46,7 @@ internal sealed class Instance : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public Instance(FakeVapiServer vapi, string schema, Action<PostgreSqlStateStoreOptions>? configure = null)
+    public Instance(FakeVapiServer vapi, string schema, Action<PostgreSqlStateStoreOptions>? configure = null, string? applicationName = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -46,7 +56,7 @@ internal sealed class Instance : IAsyncDisposable
                 o.PlatformApiKey = "sk-pg";
             })
             .ConfigureResilience(o => o.Retry.Delay = TimeSpan.FromMilliseconds(20))
-            .UsePostgreSqlStateStore(Postgres.Required, o =>
+            .UsePostgreSqlStateStore(applicationName is null ? Postgres.Required : Postgres.WithApplicationName(applicationName), o =>
             {
                 o.Schema = schema;
                 configure?.Invoke(o);

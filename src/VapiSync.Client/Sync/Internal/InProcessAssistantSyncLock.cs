@@ -1,11 +1,18 @@
 namespace VapiSync.Client.Sync.Internal;
 
-/// <summary>One semaphore per agent, created on demand and dropped when the last holder or waiter leaves (no unbounded growth).</summary>
+/// <summary>
+/// One semaphore per agent, created on demand and dropped when the last holder or waiter leaves (no unbounded growth).
+/// Its leases are never lost (one process) and carry fencing tokens from one counter, so they grow per agent too.
+/// </summary>
 internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
 {
     private readonly Dictionary<(string, string), Entry> _entries = [];
+    private long _lastToken;
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
+        await AcquireLeaseAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<IAssistantSyncLease> AcquireLeaseAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)
     {
         var key = (organizationId, agentKey);
         Entry entry;
@@ -30,7 +37,7 @@ internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
             throw;
         }
 
-        return new Handle(this, key, entry);
+        return new Handle(this, key, entry, Interlocked.Increment(ref _lastToken));
     }
 
     internal int Count
@@ -68,9 +75,13 @@ internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
         public int References { get; set; }
     }
 
-    private sealed class Handle(InProcessAssistantSyncLock owner, (string, string) key, Entry entry) : IAsyncDisposable
+    private sealed class Handle(InProcessAssistantSyncLock owner, (string, string) key, Entry entry, long fencingToken) : IAssistantSyncLease
     {
         private int _released;
+
+        public long FencingToken => fencingToken;
+
+        public CancellationToken Lost => CancellationToken.None;
 
         public ValueTask DisposeAsync()
         {

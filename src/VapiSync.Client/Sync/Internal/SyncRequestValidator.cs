@@ -72,6 +72,12 @@ internal static class SyncRequestValidator
         {
             throw new VapiValidationException([$"{field}: contains an unpaired UTF-16 surrogate at index {at}; ids must be well-formed Unicode."]);
         }
+
+        // Every store must hold what the in-memory one holds: PostgreSQL text cannot hold NUL, so no store accepts it.
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new VapiValidationException([$"{field}: must not contain NUL (U+0000) characters, which state stores such as PostgreSQL cannot hold."]);
+        }
     }
 
     /// <summary>The index of the first surrogate that is not half of a pair, or <see langword="null"/> when the string is well-formed.</summary>

@@ -51,9 +51,13 @@ internal sealed class VapiAssistantManager(
             var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
             VapiCredential credential;
             AccountSyncResult synced;
-            await using (await Guard(() => syncLock.AcquireAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
+            // A fenced lease: its token goes with every state write, and losing it stops the sync with lease_lost.
+            await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
+            using (var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost))
+            try
             {
-                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
+                var leaseToken = leased.Token;
+                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, leaseToken), "read the agent's state", leaseToken).ConfigureAwait(false);
 
                 // A failing key store is not a change of account: the key is judged against the recorded account.
                 credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
@@ -62,20 +66,24 @@ internal sealed class VapiAssistantManager(
                 (string Id, SyncOutcome Outcome) done;
                 try
                 {
-                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), cancellationToken).ConfigureAwait(false);
+                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), leaseToken).ConfigureAwait(false);
                 }
                 catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
                 {
-                    await MarkNeedsLookupAsync(request, state).ConfigureAwait(false);
+                    await MarkNeedsLookupAsync(request, state, lease.FencingToken).ConfigureAwait(false);
                     throw;
                 }
 
                 // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
-                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, cancellationToken).ConfigureAwait(false);
+                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, leaseToken).ConfigureAwait(false);
                 if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
-                    await Guard(() => store.SetAsync(request.OrganizationId, request.AgentKey, newState, cancellationToken), "write the agent's state", cancellationToken).ConfigureAwait(false);
+                    await Guard(() => store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
                 }
+            }
+            catch (OperationCanceledException ex) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw VapiSyncLeaseException.LeaseLost(request.OrganizationId, request.AgentKey, lease.FencingToken, ex);
             }
 
             Log.Synced(logger, request.OrganizationId, request.AgentKey, synced.AssistantId, synced.Outcome, credential.Source);
@@ -172,9 +180,9 @@ internal sealed class VapiAssistantManager(
         SyncRequestValidator.ValidateIds(organizationId, agentKey);
         var resolved = (await ResolveCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false)).Credential!;
         var syncKey = SyncKey.For(organizationId, agentKey);
-        await using (await syncLock.AcquireAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false))
+        await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(organizationId, agentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
         {
-            var state = await store.GetAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+            var state = await Guard(() => store.GetAsync(organizationId, agentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
 
             // Deleted in the account the assistant is recorded in, with that account's key.
             var credential = await accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
@@ -188,7 +196,7 @@ internal sealed class VapiAssistantManager(
 
             // Orphans are deleted too, or logged: the state that remembers them goes.
             await accounts.AbandonOrphansAsync(new AgentAccount(organizationId, agentKey, syncKey), state?.Orphans, cancellationToken).ConfigureAwait(false);
-            await store.RemoveAsync(organizationId, agentKey, cancellationToken).ConfigureAwait(false);
+            await Guard(async () => { await store.RemoveFencedAsync(organizationId, agentKey, lease.FencingToken, cancellationToken).ConfigureAwait(false); }, "remove the agent's state", cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, organizationId, agentKey, assistantId, deleted);
             return deleted;
         }
@@ -198,11 +206,11 @@ internal sealed class VapiAssistantManager(
     /// The uncertainty of a failed create outlives this process: the stored state is flagged so the next sync of any
     /// instance sharing the store lists before trusting its id. Best effort (the caller may have cancelled; the store may be down).
     /// </summary>
-    private async Task MarkNeedsLookupAsync(AssistantSyncRequest request, AssistantState state)
+    private async Task MarkNeedsLookupAsync(AssistantSyncRequest request, AssistantState state, long fencingToken)
     {
         try
         {
-            await store.SetAsync(request.OrganizationId, request.AgentKey, state with { NeedsLookup = true }, CancellationToken.None).ConfigureAwait(false);
+            await store.SetFencedAsync(request.OrganizationId, request.AgentKey, state with { NeedsLookup = true }, fencingToken, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
