@@ -41,6 +41,28 @@ public sealed class AssistantListWalkTests
         Assert.All(vapi.Limits, l => Assert.True(l <= pageSize || l == AssistantListWalk.MaxLimit)); // the page size is exceeded only for identical timestamps
     }
 
+    [Theory]
+    [InlineData(Order.NewestFirst, true)]   // 3 full pages + 1 short: no proof requests
+    [InlineData(Order.OldestFirst, false)]  // each full page is proved above its oldest item
+    [InlineData(Order.ById, false)]
+    public async Task Walk_PagesOfDistinctTimestamps_ProofOnlyWhenThePageIsNotNewestFirst(Order order, bool onePerPage)
+    {
+        var items = Enumerable.Range(0, 300).Select(i => Item(T0.AddSeconds(i), T0.AddSeconds(i))).ToList();
+        var walk = new AssistantListWalk(new ListModel(items, order).GetPageAsync, 100);
+
+        var seen = await Collect(walk.WalkAsync(null, null, CancellationToken.None));
+
+        Assert.Equal(items.Select(a => a.Id).Order(), seen.Order());
+        if (onePerPage)
+        {
+            Assert.Equal(4, walk.Requests);
+        }
+        else
+        {
+            Assert.True(walk.Requests > 4, $"{walk.Requests} requests: the pages were not proved");
+        }
+    }
+
     [Fact]
     public async Task Walk_Window_OnlyItsAssistants()
     {
