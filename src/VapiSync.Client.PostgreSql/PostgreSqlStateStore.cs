@@ -34,9 +34,8 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     private readonly string _leaseTable;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _operations;
-    private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private readonly MigrationGate _migration = new();
     private readonly AgentQueue _queue = new();
-    private volatile bool _migrated;
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlStateStore"/> class that opens its own data source from <see cref="PostgreSqlStateStoreOptions.ConnectionString"/>.</summary>
     /// <param name="options">The store's settings.</param>
@@ -130,7 +129,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return true;
         }, cancellationToken, migrate: false).ConfigureAwait(false);
-        _migrated = true;
+        _migration.MarkDone();
     }
 
     /// <inheritdoc />
@@ -483,24 +482,6 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         }
     }
 
-    private async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
-    {
-        if (_migrated || !_options.MigrateAutomatically)
-        {
-            return;
-        }
-
-        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_migrated)
-            {
-                await MigrateAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _migrationGate.Release();
-        }
-    }
+    private ValueTask EnsureMigratedAsync(CancellationToken cancellationToken) =>
+        _migration.EnsureAsync(_options.MigrateAutomatically, MigrateAsync, cancellationToken);
 }

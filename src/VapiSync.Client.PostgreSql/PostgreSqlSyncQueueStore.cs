@@ -28,8 +28,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlSyncQueueOptions _options;
     private readonly string _table;
-    private readonly SemaphoreSlim _migrationGate = new(1, 1);
-    private volatile bool _migrated;
+    private readonly MigrationGate _migration = new();
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlSyncQueueStore"/> class.</summary>
     /// <param name="options">The store's settings.</param>
@@ -113,7 +112,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _migrated = true;
+        _migration.MarkDone();
     }
 
     /// <inheritdoc />
@@ -298,7 +297,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _migrationGate.Dispose();
+        _migration.Dispose();
         return _dataSource.DisposeAsync();
     }
 
@@ -456,24 +455,6 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         return command;
     }
 
-    private async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
-    {
-        if (_migrated || !_options.MigrateAutomatically)
-        {
-            return;
-        }
-
-        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_migrated)
-            {
-                await MigrateAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _migrationGate.Release();
-        }
-    }
+    private ValueTask EnsureMigratedAsync(CancellationToken cancellationToken) =>
+        _migration.EnsureAsync(_options.MigrateAutomatically, MigrateAsync, cancellationToken);
 }
