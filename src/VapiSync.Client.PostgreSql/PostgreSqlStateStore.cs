@@ -301,6 +301,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
                     if (linked.IsCancellationRequested)
                     {
                         // Cancelled (or timed out) while the take committed: give the row back now, not at its expiry.
+                        Log.TakeAbandoned(_logger, organizationId, agentKey);
                         await lease.DisposeAsync().ConfigureAwait(false);
                         linked.Token.ThrowIfCancellationRequested();
                     }

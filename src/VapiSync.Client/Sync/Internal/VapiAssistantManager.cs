@@ -189,7 +189,9 @@ internal sealed class VapiAssistantManager(
         var syncKey = SyncKey.For(organizationId, agentKey);
         await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(organizationId, agentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
         {
-            var state = await Guard(() => store.GetAsync(organizationId, agentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
+            var state = lease.TryGetPrefetchedState(store, out var prefetched)
+                ? prefetched
+                : await Guard(() => store.GetAsync(organizationId, agentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
 
             // Deleted in the account the assistant is recorded in, with that account's key.
             var credential = await accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
