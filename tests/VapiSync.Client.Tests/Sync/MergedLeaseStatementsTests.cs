@@ -11,12 +11,19 @@ public sealed class MergedLeaseStatementsTests
 {
     private static AssistantState State(string id) => new(id, "hash", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
+    /// <summary>A harness on an empty account where a create returns a new assistant.</summary>
+    private static SyncHarness Harness(Action<IVapiSyncBuilder> build)
+    {
+        var h = new SyncHarness(build: build);
+        h.ReturnsOnList();
+        h.CreateReturnsNew();
+        return h;
+    }
+
     [Fact]
     public async Task LockThatIsTheStore_StateReadWithTheLeaseAndWrittenWithTheRelease_NoSeparateCalls()
     {
-        using var h = new SyncHarness(build: b => b.UseStateStore<MergingStore>().UseSyncLock<MergingStore>());
-        h.ReturnsOnList();
-        h.CreateReturnsNew();
+        using var h = Harness(b => b.UseStateStore<MergingStore>().UseSyncLock<MergingStore>());
         var store = h.Get<MergingStore>();
 
         var created = await h.Manager.EnsureAssistantAsync(SyncHarness.Request());
@@ -31,9 +38,7 @@ public sealed class MergedLeaseStatementsTests
     [Fact]
     public async Task MergedWriteRefused_SyncFailsWithLeaseLost_NothingWritten_NoSecondWrite()
     {
-        using var h = new SyncHarness(build: b => b.UseStateStore<MergingStore>().UseSyncLock<MergingStore>());
-        h.ReturnsOnList();
-        h.CreateReturnsNew();
+        using var h = Harness(b => b.UseStateStore<MergingStore>().UseSyncLock<MergingStore>());
         var store = h.Get<MergingStore>();
         store.RefuseWrites = true;
 
@@ -48,9 +53,7 @@ public sealed class MergedLeaseStatementsTests
     public async Task LockOfAnotherStore_ItsPrefetchIsNotUsed_SeparateReadAndFencedWrite()
     {
         // The merging lock, but the default in-memory store: the lease must not answer for a store it does not own.
-        using var h = new SyncHarness(build: b => b.UseSyncLock<MergingStore>());
-        h.ReturnsOnList();
-        h.CreateReturnsNew();
+        using var h = Harness(b => b.UseSyncLock<MergingStore>());
         var syncLock = h.Get<MergingStore>();
         syncLock.Rows[("org-1", "agent-1")] = State("from-the-wrong-store");
 
