@@ -27,7 +27,7 @@ public sealed class SuiteFoundRegressionTests
         var store = new SharedStore { FailReads = failing == "read", FailWrites = failing == "write" };
         await using var host = await IntegrationHost.StartAsync(build: b =>
         {
-            b.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(store));
+            store.Use(b);
             if (failing == "lock")
             {
                 b.Services.Replace(ServiceDescriptor.Singleton<IAssistantSyncLock>(new BrokenLock()));
@@ -76,7 +76,7 @@ public sealed class SuiteFoundRegressionTests
     public async Task DuplicatesAListingShowed_NextSyncOfTheAgentDeletesThem()
     {
         var store = new SharedStore();
-        await using var a = await IntegrationHost.StartAsync(build: b => b.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(store)));
+        await using var a = await IntegrationHost.StartAsync(build: store.Use);
         var ct = IntegrationHost.Deadline();
         var mine = await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
 
@@ -88,7 +88,7 @@ public sealed class SuiteFoundRegressionTests
         });
 
         // Another instance sharing the store lists the account (saving agent-2) and sees both; then agent-1 is saved there, unchanged.
-        await using var b = a.Another(build: x => x.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(store)));
+        await using var b = a.Another(build: store.Use);
         await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "agent-2"), ct);
         Assert.Equal(2, a.AssistantsOf("agent-1").Count);
         var result = await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
@@ -108,7 +108,7 @@ public sealed class SuiteFoundRegressionTests
     public async Task UncertainCreateThenRestart_RestartedInstanceListsAndKeepsOne()
     {
         var store = new SharedStore();
-        await using var a = await IntegrationHost.StartAsync(build: b => b.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(store)));
+        await using var a = await IntegrationHost.StartAsync(build: store.Use);
         var ct = IntegrationHost.Deadline();
         var known = await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
 
@@ -123,7 +123,7 @@ public sealed class SuiteFoundRegressionTests
 
         // Restart: fresh memory, the same store; the host saves again.
         a.Server.Faults.Clear();
-        await using var restarted = a.Another(build: x => x.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(store)));
+        await using var restarted = a.Another(build: store.Use);
         var result = await restarted.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "Changed"), ct);
 
         Assert.Equal(known.AssistantId, result.AssistantId);
@@ -159,6 +159,9 @@ public sealed class SuiteFoundRegressionTests
         public bool FailReads { get; init; }
 
         public bool FailWrites { get; init; }
+
+        /// <summary>Makes a host use this store instead of its own in-memory one.</summary>
+        public void Use(IVapiSyncBuilder builder) => builder.Services.Replace(ServiceDescriptor.Singleton<IAssistantStateStore>(this));
 
         public ValueTask<AssistantState?> GetAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default) =>
             FailReads ? throw new InvalidOperationException("simulated store outage")
