@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
-using VapiSync.Client.Diagnostics;
+using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Http;
 using VapiSync.Client.Http.Internal;
 
@@ -142,7 +142,7 @@ internal sealed class SafeCreate
             _index.MarkUncertain(target.Credential, target.Desired.SyncKey);
             if (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
             {
-                Log.ConvergenceFailed(_logger, Diagnostics.Internal.RedactedException.Of(ex), target.OrganizationId, target.AgentKey, ownId);
+                Log.ConvergenceFailed(_logger, RedactedException.Of(ex), target.OrganizationId, target.AgentKey, ownId);
             }
 
             throw;
@@ -184,7 +184,7 @@ internal sealed class SafeCreate
             }
             catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
             {
-                Log.DuplicateNotDeleted(_logger, Diagnostics.Internal.RedactedException.Of(ex), target.OrganizationId, target.AgentKey, loser);
+                Log.DuplicateNotDeleted(_logger, RedactedException.Of(ex), target.OrganizationId, target.AgentKey, loser);
             }
         }
     }
@@ -217,7 +217,7 @@ internal sealed class SafeCreate
                     _index.MarkUncertain(credential, create.Target.Desired.SyncKey);
                 }
 
-                ConvergenceLog.BatchConvergenceFailed(_logger, Diagnostics.Internal.RedactedException.Of(ex), creates.Count);
+                ConvergenceLog.BatchConvergenceFailed(_logger, RedactedException.Of(ex), creates.Count);
                 continue;
             }
 

@@ -26,7 +26,7 @@ internal sealed class VapiAssistantManager(
     CredentialPolicy policy,
     AccountMove accounts,
     IOptionsMonitor<VapiSyncOptions> options,
-    VapiSyncMetrics metrics,
+    SyncMetrics metrics,
     TimeProvider time,
     ILogger<VapiAssistantManager> logger) : IVapiAssistantManager
 {
@@ -88,7 +88,7 @@ internal sealed class VapiAssistantManager(
 
             Log.Synced(logger, request.OrganizationId, request.AgentKey, synced.AssistantId, synced.Outcome, credential.Source);
             metrics.RecordSync(synced.Outcome, time.GetElapsedTime(started));
-            VapiSyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
+            SyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
             return new AssistantSyncResult
             {
                 AssistantId = synced.AssistantId, Outcome = synced.Outcome, Voice = voice, CredentialSource = credential.Source, Orphans = synced.Orphans,
