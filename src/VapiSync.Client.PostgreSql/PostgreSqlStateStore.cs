@@ -174,24 +174,12 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             return;
         }
 
-        var written = await RunAsync(async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand($"""
-                WITH lease AS (
-                    SELECT 1 FROM {_leaseTable}
-                    WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $10 AND owner = $11
-                    FOR SHARE)
-                INSERT INTO {_table} (organization_id, agent_key, {StateColumns}, fencing_token)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM lease
-                ON CONFLICT (organization_id, agent_key) DO UPDATE SET {UpdateStateColumns}, fencing_token = EXCLUDED.fencing_token
-                WHERE {_table}.fencing_token IS NULL OR {_table}.fencing_token <= EXCLUDED.fencing_token
-                """, connection);
-            AddStateParameters(command, organizationId, agentKey, state);
-            command.Parameters.AddWithValue(fencingToken);
-            command.Parameters.AddWithValue(_owner);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        if (written == 0)
+        var lease = $"""
+            SELECT 1 FROM {_leaseTable}
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $10 AND owner = $11
+            FOR SHARE
+            """;
+        if (!await FencedWriteAsync(lease, organizationId, agentKey, state, fencingToken, cancellationToken).ConfigureAwait(false))
         {
             throw VapiSyncLeaseException.LeaseLost(organizationId, agentKey, fencingToken);
         }
@@ -306,10 +294,18 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             var backoff = FirstBackoff;
             while (true)
             {
-                if (await TryTakeAsync(organizationId, agentKey, linked.Token).ConfigureAwait(false) is { } token)
+                if (await TryTakeAsync(organizationId, agentKey, linked.Token).ConfigureAwait(false) is (long token, StateRead state))
                 {
-                    var lease = new Lease(this, organizationId, agentKey, token, _options.LeaseDuration, _time, _logger, leaveQueue);
+                    var lease = new Lease(this, organizationId, agentKey, token, _options.LeaseDuration, _time, _logger, leaveQueue, state);
                     leaveQueue = null;
+                    if (linked.IsCancellationRequested)
+                    {
+                        // Cancelled (or timed out) while the take committed: give the row back now, not at its expiry.
+                        Log.TakeAbandoned(_logger, organizationId, agentKey);
+                        await lease.DisposeAsync().ConfigureAwait(false);
+                        linked.Token.ThrowIfCancellationRequested();
+                    }
+
                     return lease;
                 }
 
@@ -358,6 +354,42 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner],
             CancellationToken.None);
 
+    // The lease row is updated (so locked) first: an acquisition by another instance waits for this statement to commit,
+    // then finds the row free and reads the new state — or came first, and nothing is written nor released.
+    Task<bool> ILeaseRows.SetStateAndReleaseAsync(Lease lease, AssistantState state, CancellationToken cancellationToken) =>
+        FencedWriteAsync(
+            $"""
+            UPDATE {_leaseTable} SET owner = NULL, expires_at = clock_timestamp()
+            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $10 AND owner = $11
+            RETURNING 1
+            """,
+            lease.OrganizationId,
+            lease.AgentKey,
+            state,
+            lease.FencingToken,
+            cancellationToken).AsTask();
+
+    /// <summary>
+    /// Writes the state only when <paramref name="leaseSql"/> (parameters <c>$1</c>, <c>$2</c>: the agent; <c>$10</c>:
+    /// the token; <c>$11</c>: this store's owner) returns a row, and never over state written under a newer token.
+    /// Synchronous commit (the default): this is the write that must survive a crash.
+    /// </summary>
+    private async ValueTask<bool> FencedWriteAsync(string leaseSql, string organizationId, string agentKey, AssistantState state, long fencingToken, CancellationToken cancellationToken) =>
+        await RunAsync(async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"""
+                WITH lease AS ({leaseSql})
+                INSERT INTO {_table} (organization_id, agent_key, {StateColumns}, fencing_token)
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM lease
+                ON CONFLICT (organization_id, agent_key) DO UPDATE SET {UpdateStateColumns}, fencing_token = EXCLUDED.fencing_token
+                WHERE {_table}.fencing_token IS NULL OR {_table}.fencing_token <= EXCLUDED.fencing_token
+                """, connection);
+            AddStateParameters(command, organizationId, agentKey, state);
+            command.Parameters.AddWithValue(fencingToken);
+            command.Parameters.AddWithValue(_owner);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        }, cancellationToken).ConfigureAwait(false);
+
     private static string UpdateStateColumns =>
         "assistant_id = EXCLUDED.assistant_id, definition_hash = EXCLUDED.definition_hash, updated_at = EXCLUDED.updated_at, " +
         "account_fingerprint = EXCLUDED.account_fingerprint, last_outcome = EXCLUDED.last_outcome, orphans = EXCLUDED.orphans, " +
@@ -399,20 +431,47 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
 
     /// <summary>
     /// Takes the agent's lease when it is free, released or expired (on the database's clock, so instances' clocks
-    /// need not agree), raising the fencing token; returns <see langword="null"/> while another holder's is live.
+    /// need not agree), raising the fencing token, and reads the agent's state in the same round trip; returns
+    /// <see langword="null"/> while another holder's lease is live.
     /// </summary>
-    private async Task<long?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
-        (await LeaseStatementAsync(
-            $"""
-            INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
-            VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
-            ON CONFLICT (organization_id, agent_key) DO UPDATE
-            SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
-            WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
-            RETURNING fencing_token
-            """,
-            [organizationId, agentKey, _owner, _options.LeaseDuration],
-            cancellationToken).ConfigureAwait(false)).Value as long?;
+    /// <remarks>
+    /// The read is a second statement of the batch, not a CTE of the take: a statement reads with the snapshot of its
+    /// start, and the take may first wait for the previous holder's write-and-release to commit — a CTE would then
+    /// return the state from before that write. The second statement's snapshot is taken after the take, so it sees it.
+    /// The caller's token stops the wait for a connection but not the statement (bounded by a lease duration): a
+    /// take cancelled as it commits would leave the row held until expiry; the caller releases it instead.
+    /// </remarks>
+    private async Task<(long Token, StateRead State)?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken)
+    {
+        using var bound = new CancellationTokenSource(_options.LeaseDuration, _time);
+        return await RunAsync<(long Token, StateRead State)?>(
+            async (connection, ct) =>
+            {
+                await using var batch = LeaseBatch(
+                    connection,
+                    $"""
+                    INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
+                    VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
+                    ON CONFLICT (organization_id, agent_key) DO UPDATE
+                    SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
+                    WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
+                    RETURNING fencing_token
+                    """,
+                    [organizationId, agentKey, _owner, _options.LeaseDuration]);
+                var read = new NpgsqlBatchCommand($"SELECT {StateColumns} FROM {_table} WHERE organization_id = $1 AND agent_key = $2");
+                read.Parameters.Add(new NpgsqlParameter { Value = organizationId });
+                read.Parameters.Add(new NpgsqlParameter { Value = agentKey });
+                batch.BatchCommands.Add(read);
+                await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                long? token = await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                var state = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadState(reader, 0) : null;
+                return token is { } taken ? (taken, new StateRead(state)) : null;
+            },
+            cancellationToken,
+            statementToken: bound.Token).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Runs one lease statement (take, renew, release) in one round trip, with <c>synchronous_commit = off</c> for its
@@ -424,17 +483,8 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {
-            // A batch without a transaction runs in one implicit transaction: the setting covers exactly this statement.
-            var statement = new NpgsqlBatchCommand(sql);
-            foreach (var parameter in parameters)
-            {
-                statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
-            }
-
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands = { new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"), statement },
-            };
+            await using var batch = LeaseBatch(connection, sql, parameters);
+            var statement = batch.BatchCommands[1];
             object? value = null;
             await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -448,11 +498,28 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             return (value, statement.RecordsAffected);
         }, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>A batch without a transaction runs in one implicit transaction: the setting covers exactly its statements.</summary>
+    private static NpgsqlBatch LeaseBatch(NpgsqlConnection connection, string sql, object[] parameters)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return new NpgsqlBatch(connection)
+        {
+            BatchCommands = { new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"), statement },
+        };
+    }
+
     /// <summary>
     /// Every statement goes through here: at most <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> at
     /// once, each on a pooled connection returned as soon as it completes — so the pool never grows past that number.
+    /// <paramref name="statementToken"/>, when given, cancels the statement itself instead of <paramref name="cancellationToken"/>
+    /// (which then cancels only the waits before it).
     /// </summary>
-    private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> statement, CancellationToken cancellationToken, bool migrate = true)
+    private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> statement, CancellationToken cancellationToken, bool migrate = true, CancellationToken? statementToken = null)
     {
         if (migrate)
         {
@@ -463,7 +530,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await statement(connection, cancellationToken).ConfigureAwait(false);
+            return await statement(connection, statementToken ?? cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedColumn)
         {

@@ -46,7 +46,11 @@ public sealed class PostgreSqlStateStoreOptions
     /// Gets or sets how many statements one store runs at once; each uses one pooled connection only while it runs (never
     /// across a call to Vapi), so this is the instance's connection budget whatever the sync concurrency.
     /// </summary>
-    /// <value>The default value is 4.</value>
+    /// <value>
+    /// The default value is 8: a sync makes two statements, and on a busy machine (or a distant database) each holds its
+    /// slot long enough that four slots, not Vapi, limit a bulk sync. Lower it when many instances share a small
+    /// <c>max_connections</c>; connections are opened only as statements need them.
+    /// </value>
     [Range(1, 64)]
-    public int MaxConcurrentOperations { get; set; } = 4;
+    public int MaxConcurrentOperations { get; set; } = 8;
 }

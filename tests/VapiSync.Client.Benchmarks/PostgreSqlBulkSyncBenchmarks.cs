@@ -8,9 +8,10 @@ using VapiSync.Client.Testing;
 namespace VapiSync.Client.Benchmarks;
 
 /// <summary>
-/// 2,000 new agents, 32 at a time, against a fake Vapi that answers after 20 ms: the PostgreSQL store (lease, state
-/// read, fenced write, release — four short statements per sync on at most four connections) against the in-memory
-/// store. Needs <c>VAPISYNC_POSTGRES</c>; without it <see cref="Program"/> leaves this class out.
+/// 2,000 new agents, 32 at a time, against a fake Vapi that answers after 20 ms: the PostgreSQL store (two short
+/// statements per sync — take the lease and read the state; write the state and release the lease — on at most eight
+/// connections (the default), and for comparison at most four) against the in-memory store. Needs <c>VAPISYNC_POSTGRES</c>;
+/// without it <see cref="Program"/> leaves this class out.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
@@ -33,6 +34,9 @@ public class PostgreSqlBulkSyncBenchmarks
     [IterationSetup(Target = nameof(PostgreSql))]
     public void SetupPostgreSql() => Setup(postgres: true);
 
+    [IterationSetup(Target = nameof(PostgreSqlFourConnections))]
+    public void SetupPostgreSqlFourConnections() => Setup(postgres: true, connections: 4);
+
     [IterationCleanup]
     public void Cleanup()
     {
@@ -40,7 +44,7 @@ public class PostgreSqlBulkSyncBenchmarks
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    [GlobalCleanup(Target = nameof(PostgreSql))]
+    [GlobalCleanup(Targets = [nameof(PostgreSql), nameof(PostgreSqlFourConnections)])]
     public void DropSchema()
     {
         using var dataSource = NpgsqlDataSource.Create(ConnectionString!);
@@ -54,6 +58,9 @@ public class PostgreSqlBulkSyncBenchmarks
     [Benchmark(Description = "PostgreSQL store: 2,000 agents, parallelism 32, 20 ms Vapi")]
     public Task<int> PostgreSql() => BulkAsync();
 
+    [Benchmark(Description = "PostgreSQL store, 4 connections: 2,000 agents, parallelism 32, 20 ms Vapi")]
+    public Task<int> PostgreSqlFourConnections() => BulkAsync();
+
     private async Task<int> BulkAsync()
     {
         var manager = _provider.GetRequiredService<IVapiAssistantManager>();
@@ -61,7 +68,7 @@ public class PostgreSqlBulkSyncBenchmarks
         return results.Count(r => r.Succeeded) == Agents ? Agents : throw new InvalidOperationException(results.First(r => !r.Succeeded).Error!.ToString());
     }
 
-    private void Setup(bool postgres)
+    private void Setup(bool postgres, int connections = 8)
     {
         _server = FakeVapiServer.StartAsync(new FakeVapiServerOptions
         {
@@ -78,7 +85,11 @@ public class PostgreSqlBulkSyncBenchmarks
         });
         if (postgres)
         {
-            builder.UsePostgreSqlStateStore(ConnectionString!, o => o.Schema = _schema);
+            builder.UsePostgreSqlStateStore(ConnectionString!, o =>
+            {
+                o.Schema = _schema;
+                o.MaxConcurrentOperations = connections;
+            });
         }
 
         _provider = services.BuildServiceProvider();
@@ -90,6 +101,6 @@ public class PostgreSqlBulkSyncBenchmarks
 
         var run = Interlocked.Increment(ref _run);
         var definition = BenchmarkHost.Definition("Hello!");
-        _requests = [.. Enumerable.Range(0, Agents).Select(i => new AssistantSyncRequest("org", $"r{run}-{postgres}-agent-{i}", definition))];
+        _requests = [.. Enumerable.Range(0, Agents).Select(i => new AssistantSyncRequest("org", $"r{run}-{postgres}-{connections}-agent-{i}", definition))];
     }
 }

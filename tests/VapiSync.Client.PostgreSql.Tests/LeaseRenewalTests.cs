@@ -54,5 +54,8 @@ public sealed class LeaseRenewalTests
             Released++;
             return Task.CompletedTask;
         }
+
+        public Task<bool> SetStateAndReleaseAsync(Lease lease, AssistantState state, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

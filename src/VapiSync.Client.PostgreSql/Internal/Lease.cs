@@ -5,7 +5,9 @@ namespace VapiSync.Client.PostgreSql.Internal;
 /// <summary>
 /// A held lease row. While held, a background loop renews it every third of its duration (one short statement each,
 /// no connection kept in between); when a renewal finds the row taken by a newer token, or no renewal succeeded for a
-/// whole lease duration, <see cref="Lost"/> fires. Disposing stops the loop and releases the row.
+/// whole lease duration, <see cref="Lost"/> fires. It carries the agent's state read in the same round trip as the
+/// take, and can write the new state and release the row in one statement; otherwise disposing stops the loop and
+/// releases the row.
 /// </summary>
 internal sealed class Lease : IAssistantSyncLease
 {
@@ -17,10 +19,14 @@ internal sealed class Lease : IAssistantSyncLease
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _lost = new();
     private readonly Task _renewing;
+    private readonly StateRead? _prefetched;
     private int _disposed;
+    private int _completing;
+    private bool _released;
 
-    public Lease(ILeaseRows rows, string organizationId, string agentKey, long fencingToken, TimeSpan duration, TimeProvider time, ILogger logger, Action leaveQueue)
+    public Lease(ILeaseRows rows, string organizationId, string agentKey, long fencingToken, TimeSpan duration, TimeProvider time, ILogger logger, Action leaveQueue, StateRead? prefetched = null)
     {
+        _prefetched = prefetched;
         _rows = rows;
         OrganizationId = organizationId;
         AgentKey = agentKey;
@@ -40,6 +46,31 @@ internal sealed class Lease : IAssistantSyncLease
 
     public CancellationToken Lost => _lost.Token;
 
+    /// <summary>Only for the store that took this lease: its state table is the one read with the take.</summary>
+    public bool TryGetPrefetchedState(IAssistantStateStore store, out AssistantState? state)
+    {
+        state = _prefetched?.State;
+        return _prefetched is not null && ReferenceEquals(store, _rows);
+    }
+
+    /// <summary>Once per lease, for the store that took it: renewals stop first, so none can run after the release.</summary>
+    public async ValueTask<bool> TrySetStateAndReleaseAsync(IAssistantStateStore store, AssistantState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!ReferenceEquals(store, _rows) || Volatile.Read(ref _disposed) != 0 || Interlocked.Exchange(ref _completing, 1) != 0)
+        {
+            return false;
+        }
+
+        await StopRenewingAsync().ConfigureAwait(false);
+
+        // On a failure (store down, cancelled) the row stays held and DisposeAsync releases it as usual; the release
+        // is fenced, so it is harmless when the statement did commit.
+        var written = await _rows.SetStateAndReleaseAsync(this, state, cancellationToken).ConfigureAwait(false);
+        _released = true; // written: released with it; refused: the row is another holder's, nothing to release
+        return written ? true : throw VapiSyncLeaseException.LeaseLost(OrganizationId, AgentKey, FencingToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -47,12 +78,14 @@ internal sealed class Lease : IAssistantSyncLease
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _renewing.ConfigureAwait(false);
+        await StopRenewingAsync().ConfigureAwait(false);
         try
         {
             // Not tied to the sync's token: a cancelled sync must still release (else the agent waits for expiry).
-            await _rows.ReleaseAsync(this).ConfigureAwait(false);
+            if (!_released)
+            {
+                await _rows.ReleaseAsync(this).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -63,6 +96,12 @@ internal sealed class Lease : IAssistantSyncLease
             _leaveQueue();
             _stopping.Dispose();
         }
+    }
+
+    private async Task StopRenewingAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _renewing.ConfigureAwait(false);
     }
 
     private async Task RenewAsync()
@@ -119,4 +158,11 @@ internal interface ILeaseRows
     Task<bool> RenewAsync(Lease lease, CancellationToken cancellationToken);
 
     Task ReleaseAsync(Lease lease);
+
+    /// <summary>Writes the state fenced by the lease's token and releases the row, in one statement; <see langword="false"/> when the lease was lost.</summary>
+    Task<bool> SetStateAndReleaseAsync(Lease lease, AssistantState state, CancellationToken cancellationToken);
 }
+
+/// <summary>The agent's state as read with a lease take (<see cref="State"/> is <see langword="null"/> when none is stored).</summary>
+/// <param name="State">The stored state.</param>
+internal sealed record StateRead(AssistantState? State);

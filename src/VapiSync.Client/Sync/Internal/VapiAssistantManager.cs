@@ -57,7 +57,10 @@ internal sealed class VapiAssistantManager(
             try
             {
                 var leaseToken = leased.Token;
-                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, leaseToken), "read the agent's state", leaseToken).ConfigureAwait(false);
+                // A lock that is also the store may have read the state while taking the lease (one round trip, not two).
+                var state = lease.TryGetPrefetchedState(store, out var prefetched)
+                    ? prefetched
+                    : await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, leaseToken), "read the agent's state", leaseToken).ConfigureAwait(false);
 
                 // A failing key store is not a change of account: the key is judged against the recorded account.
                 credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
@@ -78,7 +81,11 @@ internal sealed class VapiAssistantManager(
                 synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, leaseToken).ConfigureAwait(false);
                 if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
-                    await Guard(() => store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
+                    // Written and released in one statement where the lock is the store; else a fenced write, then the release.
+                    if (!await Guard(() => lease.TrySetStateAndReleaseAsync(store, newState, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false))
+                    {
+                        await Guard(() => store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException ex) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -198,7 +205,9 @@ internal sealed class VapiAssistantManager(
         var syncKey = SyncKey.For(organizationId, agentKey);
         await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(organizationId, agentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
         {
-            var state = await Guard(() => store.GetAsync(organizationId, agentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
+            var state = lease.TryGetPrefetchedState(store, out var prefetched)
+                ? prefetched
+                : await Guard(() => store.GetAsync(organizationId, agentKey, cancellationToken), "read the agent's state", cancellationToken).ConfigureAwait(false);
 
             // Deleted in the account the assistant is recorded in, with that account's key.
             var credential = await accounts.KeyOfRecordedAccountAsync(organizationId, state, resolved, cancellationToken).ConfigureAwait(false);
