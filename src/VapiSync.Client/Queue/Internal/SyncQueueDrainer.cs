@@ -173,32 +173,40 @@ internal sealed class SyncQueueDrainer(
     {
         await Task.Yield(); // the claim loop goes on while this item runs
 
-        // The sync must end before its lease does, or another claimer would apply the same item at the same time.
-        var budget = item.LeaseExpiresAt - time.GetUtcNow() - LeaseMargin(_options.LeaseDuration);
-        using var leaseEnds = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, leaseEnds.Token);
-        var token = linked.Token;
+        // The claim is renewed while the item runs; when it is taken or cannot be renewed in time, the sync is cancelled
+        // before the lease ends, so another claimer never applies the same item at the same time.
+        var lease = new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed);
+        await using (lease.ConfigureAwait(false))
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, lease.Lost);
+            await ProcessAsync(lease, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessAsync(ClaimLease lease, CancellationToken token)
+    {
+        var item = lease.Item;
         try
         {
             var pause = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
             if (pause > TimeSpan.Zero)
             {
-                await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, time.GetUtcNow() + pause, time.GetUtcNow())).ConfigureAwait(false);
+                await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, time.GetUtcNow() + pause, time.GetUtcNow())).ConfigureAwait(false);
                 return;
             }
 
             var completion = await ApplyAsync(item, token).ConfigureAwait(false);
 
             // Observers hear before the write while the lease holds (a crash in between repeats the notice, never loses
-            // it). Once the lease ran out mid-sync another claimer may have applied and reported the item, so then only
+            // it). Once the lease was lost mid-sync another claimer may have applied and reported the item, so then only
             // a write the store still accepts is reported: each landed version is reported once.
-            var leaseHeld = time.GetUtcNow() < item.LeaseExpiresAt;
+            var leaseHeld = lease.IsHeld;
             if (leaseHeld)
             {
                 await NotifyAsync(completion, token).ConfigureAwait(false);
             }
 
-            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
+            var entry = await SettleAsync(lease, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
             if (entry is not null)
             {
                 if (!leaseHeld)
@@ -212,18 +220,26 @@ internal sealed class SyncQueueDrainer(
                 }
             }
         }
-        catch (OperationCanceledException) when (leaseEnds.IsCancellationRequested && !_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !_abort.IsCancellationRequested)
         {
-            await HandleFailureAsync(item, new TimeoutException($"The sync did not finish within the queue's lease ({_options.LeaseDuration:g})."), CancellationToken.None).ConfigureAwait(false);
+            if (lease.WasTaken)
+            {
+                // Another drainer holds the item now: any write here would be refused.
+                metrics.RecordCompletion("lease_lost");
+                return;
+            }
+
+            // The store could not renew the claim in time: give it back (uses no attempt) while it may still hold.
+            await SettleAsync(lease, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             Interlocked.Increment(ref _released);
-            await SettleAsync(item, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+            await SettleAsync(lease, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            await HandleFailureAsync(item, ex, token).ConfigureAwait(false);
+            await HandleFailureAsync(lease, ex, token).ConfigureAwait(false);
         }
     }
 
@@ -242,8 +258,9 @@ internal sealed class SyncQueueDrainer(
         return Completion(item, SyncQueueState.Synced) with { Deleted = deleted };
     }
 
-    private async Task HandleFailureAsync(SyncQueueWorkItem item, Exception exception, CancellationToken token)
+    private async Task HandleFailureAsync(ClaimLease lease, Exception exception, CancellationToken token)
     {
+        var item = lease.Item;
         var now = time.GetUtcNow();
         var (kind, error) = SyncQueueFailure.Classify(exception, now);
         var attempt = item.Attempts + 1;
@@ -253,13 +270,13 @@ internal sealed class SyncQueueDrainer(
             var asked = exception is VapiApiException { RetryAfter: { } retryAfter } ? retryAfter : TimeSpan.Zero;
             var retryAt = now + Max(Max(wait, asked), _options.BreakerCheckInterval);
             SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
-            await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
+            await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
         }
         else if (kind == SyncQueueFailureKind.Transient && !(attempt >= _options.MaxAttempts))
         {
             var retryAt = now + SyncQueueFailure.Backoff(attempt, _options, _random);
             SyncQueueLog.Failed(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, attempt, error.ErrorCode, retryAt);
-            await SettleAsync(item, "failed", s => s.FailAsync(item, error, retryAt, now)).ConfigureAwait(false);
+            await SettleAsync(lease, "failed", s => s.FailAsync(item, error, retryAt, now)).ConfigureAwait(false);
         }
         else
         {
@@ -267,14 +284,14 @@ internal sealed class SyncQueueDrainer(
                 ? $"Gave up after {attempt} attempts; the last failed with {error.ErrorCode}: {error.Message}"
                 : SyncQueueFailure.ParkReason(exception, error);
             SyncQueueLog.Parked(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, reason);
-            var leaseHeld = now < item.LeaseExpiresAt;
+            var leaseHeld = lease.IsHeld;
             var parked = Completion(item, SyncQueueState.Parked) with { Error = error };
             if (leaseHeld)
             {
                 await NotifyAsync(parked, token).ConfigureAwait(false);
             }
 
-            if (await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
+            if (await SettleAsync(lease, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
             {
                 await NotifyAsync(parked, token).ConfigureAwait(false);
             }
@@ -282,8 +299,10 @@ internal sealed class SyncQueueDrainer(
     }
 
     /// <summary>Writes the result back. The write runs even while shutting down: losing it would only repeat the work, but it is cheap.</summary>
-    private async Task<SyncQueueEntry?> SettleAsync(SyncQueueWorkItem item, string result, Func<ISyncQueueStore, ValueTask<SyncQueueEntry?>> write)
+    private async Task<SyncQueueEntry?> SettleAsync(ClaimLease lease, string result, Func<ISyncQueueStore, ValueTask<SyncQueueEntry?>> write)
     {
+        var item = lease.Item;
+        await lease.StopAsync().ConfigureAwait(false);
         SyncQueueEntry? entry;
         try
         {
@@ -326,9 +345,6 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>Time kept back from the lease to record the outcome before it expires: a tenth, at most 30 seconds.</summary>
-    private static TimeSpan LeaseMargin(TimeSpan lease) => lease / 10 < TimeSpan.FromSeconds(30) ? lease / 10 : TimeSpan.FromSeconds(30);
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {
