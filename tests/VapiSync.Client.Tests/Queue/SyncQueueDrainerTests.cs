@@ -280,7 +280,8 @@ public sealed class SyncQueueDrainerTests
         }
 
         var stats = await h.Queue.GetStatisticsAsync();
-        Assert.Equal((3L, 7L), (stats.Processing, stats.Pending));
+        Assert.Equal((6L, 4L), (stats.Processing, stats.Pending)); // three running, three claimed ahead for the next free worker
+        Assert.Equal(3, Volatile.Read(ref running));
         gate.SetResult();
         for (var i = 0; i < 10; i++)
         {
@@ -340,6 +341,34 @@ public sealed class SyncQueueDrainerTests
         var error = Assert.Throws<OptionsValidationException>(() => h.Services.GetRequiredService<IOptions<SyncQueueOptions>>().Value);
 
         Assert.Contains("InitialBackoff", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_ReleasesTheItemsClaimedAheadWithoutStartingThem()
+    {
+        await using var h = new QueueHarness(o => o.MaxDegreeOfParallelism = 1);
+        var calls = 0;
+        var entered = new TaskCompletionSource();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            Interlocked.Increment(ref calls);
+            entered.TrySetResult();
+            return new TaskCompletionSource<AssistantSyncResult>().Task.WaitAsync(call.Arg<CancellationToken>());
+        });
+        await h.Queue.EnqueueAsync(QueueHarness.Save("a1", agent: "a"));
+        await h.Queue.EnqueueAsync(QueueHarness.Save("b1", agent: "b"));
+        await h.StartAsync();
+        await entered.Task.WaitAsync(QueueHarness.Deadline());
+        Assert.Equal(2L, (await h.Queue.GetStatisticsAsync()).Processing); // one running, one claimed ahead
+
+        await h.StopAsync(new CancellationToken(canceled: true));
+
+        Assert.Equal(1, Volatile.Read(ref calls));
+        foreach (var agent in new[] { "a", "b" })
+        {
+            var entry = await h.Queue.GetAsync("org-1", agent);
+            Assert.Equal((SyncQueueState.Pending, 0), (entry!.State, entry.Attempts));
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -29,6 +29,11 @@ internal sealed class SyncQueueDrainer(
     private readonly CancellationTokenSource _abort = new();
     private readonly SyncQueueSignal _slotFreed = new();
     private readonly HashSet<Task> _running = [];
+
+    /// <summary>Claimed items waiting for a worker, their claims already renewed; guarded by <see cref="_running"/>.</summary>
+    private readonly Queue<ClaimLease> _ready = new();
+    private bool _accepting = true;
+    private CancellationToken _stopping;
 #pragma warning disable CA5394 // Jitter, not security.
     private readonly Random _random = new();
 #pragma warning restore CA5394
@@ -64,6 +69,8 @@ internal sealed class SyncQueueDrainer(
             return;
         }
 
+        _stopping = stoppingToken;
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -77,23 +84,50 @@ internal sealed class SyncQueueDrainer(
         }
 
         Task[] running;
+        ClaimLease[] waiting;
         lock (_running)
         {
+            _accepting = false;
             running = [.. _running];
+            waiting = [.. _ready];
+            _ready.Clear();
+        }
+
+        // Claimed but not started: given back at once, without using an attempt.
+        foreach (var lease in waiting)
+        {
+            await using (lease.ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _released);
+                await SettleAsync(lease, "released", s => s.ReleaseAsync(lease.Item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+            }
         }
 
         await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         SyncQueueLog.Stopped(logger, _released);
     }
 
+    /// <summary>
+    /// One round of the claim loop. It keeps up to <see cref="SyncQueueOptions.MaxDegreeOfParallelism"/> items running
+    /// and as many again claimed ahead (their claims renewed while they wait), so a worker that finishes an item starts
+    /// the next one at once, without a store round trip or a wake-up of this loop in between; the loop tops the buffer
+    /// up in batches (when half of it was used) while the workers run, so claims overlap the syncs.
+    /// </summary>
     private async Task DrainOnceAsync(CancellationToken stoppingToken)
     {
         await RefreshStatisticsAsync(stoppingToken).ConfigureAwait(false);
         await availability.WaitUntilCallableAsync(stoppingToken).ConfigureAwait(false);
         enqueued.Reset();
         _slotFreed.Reset();
-        var free = _options.MaxDegreeOfParallelism - RunningCount();
-        if (free <= 0)
+        var parallelism = _options.MaxDegreeOfParallelism;
+        int want, waiting;
+        lock (_running)
+        {
+            waiting = _ready.Count;
+            want = (2 * parallelism) - _running.Count - waiting;
+        }
+
+        if (want <= 0 || (waiting > 0 && want < (parallelism + 1) / 2))
         {
             await _slotFreed.WaitAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
             return;
@@ -102,7 +136,7 @@ internal sealed class SyncQueueDrainer(
         IReadOnlyList<SyncQueueWorkItem> claimed;
         try
         {
-            claimed = await store.ClaimAsync(free, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            claimed = await store.ClaimAsync(want, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -115,10 +149,10 @@ internal sealed class SyncQueueDrainer(
 
         foreach (var item in claimed)
         {
-            Start(item);
+            Dispatch(new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed));
         }
 
-        if (claimed.Count < free)
+        if (claimed.Count < want)
         {
             // Nothing more is due: sleep until this instance enqueues, a slot frees (its item may have a successor), or the poll.
             await WaitAnyAsync(enqueued.WaitAsync(), _slotFreed.WaitAsync(), stoppingToken).ConfigureAwait(false);
@@ -135,51 +169,65 @@ internal sealed class SyncQueueDrainer(
         stoppingToken.ThrowIfCancellationRequested();
     }
 
-    private int RunningCount()
+    /// <summary>Starts a worker for the claimed item when fewer than the bound run, else queues it for the next free worker.</summary>
+    private void Dispatch(ClaimLease lease)
     {
         lock (_running)
         {
-            return _running.Count;
+            if (_running.Count >= _options.MaxDegreeOfParallelism)
+            {
+                _ready.Enqueue(lease);
+                return;
+            }
+
+            var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _running.Add(worker.Task);
+            _ = RunAsync(lease, worker);
         }
     }
 
-    private void Start(SyncQueueWorkItem item)
+    /// <summary>A worker: processes its item, then the next claimed one while any waits, then ends.</summary>
+    private async Task RunAsync(ClaimLease lease, TaskCompletionSource worker)
     {
-        var task = ProcessAsync(item);
-        lock (_running)
+        await Task.Yield(); // the claim loop goes on while this worker runs
+        var next = lease;
+        while (true)
         {
-            if (!task.IsCompleted)
+            await ProcessAsync(next).ConfigureAwait(false);
+            lock (_running)
             {
-                _running.Add(task);
+                if (!_accepting || _stopping.IsCancellationRequested || !_ready.TryDequeue(out next))
+                {
+                    _running.Remove(worker.Task);
+                    next = null;
+                }
+            }
+
+            _slotFreed.Set();
+            if (next is null)
+            {
+                worker.TrySetResult();
+                return;
             }
         }
-
-        _ = task.ContinueWith(
-            t =>
-            {
-                lock (_running)
-                {
-                    _running.Remove(t);
-                }
-
-                _slotFreed.Set();
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
-    private async Task ProcessAsync(SyncQueueWorkItem item)
+    private async Task ProcessAsync(ClaimLease lease)
     {
-        await Task.Yield(); // the claim loop goes on while this item runs
-
-        // The claim is renewed while the item runs; when it is taken or cannot be renewed in time, the sync is cancelled
-        // before the lease ends, so another claimer never applies the same item at the same time.
-        var lease = new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed);
+        // The claim is renewed from the moment it was taken; when it is taken over or cannot be renewed in time, the
+        // sync is cancelled before the lease ends, so another claimer never applies the same item at the same time.
         await using (lease.ConfigureAwait(false))
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, lease.Lost);
-            await ProcessAsync(lease, linked.Token).ConfigureAwait(false);
+            try
+            {
+                await ProcessAsync(lease, linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Every path settles its own failures; nothing may escape a worker and stop it silently.
+                SyncQueueLog.StoreFailed(logger, ex, _options.LeaseDuration);
+            }
         }
     }
 
