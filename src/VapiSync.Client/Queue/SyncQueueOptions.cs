@@ -9,7 +9,7 @@ public sealed class SyncQueueOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool DrainerEnabled { get; set; } = true;
 
-    /// <summary>Gets or sets how many items this instance applies at once.</summary>
+    /// <summary>Gets or sets how many items this instance applies at once. It claims up to as many again ahead, so a worker goes straight to its next item; those claims are renewed while they wait and released at shutdown.</summary>
     /// <value>The default value is 8.</value>
     [Range(1, 256)]
     public int MaxDegreeOfParallelism { get; set; } = 8;
