@@ -330,7 +330,8 @@ public sealed class SyncQueueDrainerTests
         await h.AdvanceUntilSettledAsync(TimeSpan.FromSeconds(2));
         await completions.WaitForMeasurementsAsync(2, QueueHarness.Deadline()); // counted just after the store write
 
-        Assert.Equal(["failed", "synced"], completions.GetMeasurementSnapshot().Select(m => (string)m.Tags["vapisync.queue.result"]!));
+        // Counted after the write returns: the retry (woken by the poll) may land before the failure is counted, so no order.
+        Assert.Equal(["failed", "synced"], completions.GetMeasurementSnapshot().Select(m => (string)m.Tags["vapisync.queue.result"]!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
