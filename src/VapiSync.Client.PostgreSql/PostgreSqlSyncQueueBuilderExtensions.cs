@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace VapiSync.Client.PostgreSql;
@@ -20,15 +22,50 @@ public static class PostgreSqlSyncQueueBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.AddOptions<PostgreSqlSyncQueueOptions>()
-            .Configure(o =>
-            {
-                o.ConnectionString = connectionString;
-                configure?.Invoke(o);
-            })
+        return Register(builder).Configure(o =>
+        {
+            o.ConnectionString = connectionString;
+            configure?.Invoke(o);
+        });
+    }
+
+    /// <summary>
+    /// Like <see cref="UsePostgreSqlSyncQueue(IVapiSyncBuilder, string, Action{PostgreSqlSyncQueueOptions})"/>, with the
+    /// store's settings bound from configuration (for example the section <c>VapiSync:SyncQueue:PostgreSql</c> with
+    /// <c>ConnectionString</c>, <c>Schema</c>, <c>TableName</c>, <c>MigrateAutomatically</c>), validated at start-up.
+    /// </summary>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <param name="configuration">The configuration section holding <see cref="PostgreSqlSyncQueueOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder UsePostgreSqlSyncQueue(this IVapiSyncBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Register(builder).Bind(configuration);
+    }
+
+    private static Registration Register(IVapiSyncBuilder builder)
+    {
+        var options = builder.Services.AddOptions<PostgreSqlSyncQueueOptions>()
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton<PostgreSqlSyncQueueStore>();
-        return builder.AddSyncQueue().UseSyncQueueStore<PostgreSqlSyncQueueStore>();
+        builder.AddSyncQueue().UseSyncQueueStore<PostgreSqlSyncQueueStore>();
+        return new Registration(builder, options);
+    }
+
+    private readonly record struct Registration(IVapiSyncBuilder Builder, OptionsBuilder<PostgreSqlSyncQueueOptions> Options)
+    {
+        public IVapiSyncBuilder Configure(Action<PostgreSqlSyncQueueOptions> configure)
+        {
+            Options.Configure(configure);
+            return Builder;
+        }
+
+        public IVapiSyncBuilder Bind(IConfiguration configuration)
+        {
+            Options.Bind(configuration);
+            return Builder;
+        }
     }
 }

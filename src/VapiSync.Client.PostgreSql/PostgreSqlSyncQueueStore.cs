@@ -163,6 +163,21 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+
+        // One short statement, fenced by the token; state 1 also refuses a row an enqueue handed back after its lease expired.
+        var sql = $"""
+            UPDATE {_table} SET lease_expires_at = $4
+            WHERE organization_id = $1 AND agent_key = $2 AND lease_token = $3 AND state = 1
+            RETURNING lease_expires_at
+            """;
+        var rows = await QueryAsync(sql, r => r.GetFieldValue<DateTimeOffset>(0), cancellationToken, item.OrganizationId, item.AgentKey, item.LeaseToken, now + leaseDuration).ConfigureAwait(false);
+        return rows is [var expires, ..] ? expires : null;
+    }
+
+    /// <inheritdoc />
     public ValueTask<SyncQueueEntry?> CompleteAsync(SyncQueueWorkItem item, string? assistantId, SyncOutcome? outcome, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         SettleAsync(item, now, $"""
             state = CASE WHEN version = $4 THEN 2 ELSE 0 END,

@@ -10,7 +10,7 @@ namespace VapiSync.Client.Queue;
 /// <list type="bullet">
 /// <item>An enqueue increments the agent's version and replaces the waiting definition; it never takes the lease of an item being processed.</item>
 /// <item>A claimed item is not claimed again until its lease expires or is released; one agent is never claimed twice at once.</item>
-/// <item>A lease-bound write (<see cref="CompleteAsync"/>, <see cref="FailAsync"/>, <see cref="ParkAsync"/>, <see cref="ReleaseAsync"/>) does nothing and returns <see langword="null"/> when the lease token no longer matches.</item>
+/// <item>A lease-bound write (<see cref="RenewAsync"/>, <see cref="CompleteAsync"/>, <see cref="FailAsync"/>, <see cref="ParkAsync"/>, <see cref="ReleaseAsync"/>) does nothing and returns <see langword="null"/> when the lease token no longer matches.</item>
 /// <item>When the version changed since the claim, a completion or a park records what happened to the older version and leaves the newer one pending.</item>
 /// </list>
 /// </remarks>
@@ -33,6 +33,18 @@ public interface ISyncQueueStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The claimed items; empty when none is due.</returns>
     ValueTask<IReadOnlyList<SyncQueueWorkItem>> ClaimAsync(int maxItems, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Extends the lease of a claimed item while it is processed, so a sync longer than one lease is not claimed again.
+    /// Fenced like every lease-bound write: it extends nothing once the item was settled, claimed by another drainer or
+    /// handed back to pending by an enqueue after its lease expired.
+    /// </summary>
+    /// <param name="item">The claimed item.</param>
+    /// <param name="leaseDuration">How long the renewed claim holds from <paramref name="now"/>.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new expiry, or <see langword="null"/> when the lease was lost (the claimer must stop processing the item).</returns>
+    ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the claimed version was applied; the entry becomes synced unless a newer version waits.</summary>
     /// <param name="item">The claimed item.</param>

@@ -9,7 +9,7 @@ public sealed class SyncQueueOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool DrainerEnabled { get; set; } = true;
 
-    /// <summary>Gets or sets how many items this instance applies at once.</summary>
+    /// <summary>Gets or sets how many items this instance applies at once. It claims up to as many again ahead, so a worker goes straight to its next item; those claims are renewed while they wait and released at shutdown.</summary>
     /// <value>The default value is 8.</value>
     [Range(1, 256)]
     public int MaxDegreeOfParallelism { get; set; } = 8;
@@ -19,7 +19,7 @@ public sealed class SyncQueueOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets how long a claim holds: when an instance dies mid-drain, its items return to the queue after this long. Must exceed the longest sync (the resilience pipeline's total timeout).</summary>
+    /// <summary>Gets or sets how long a claim holds without renewal: when an instance dies mid-drain, its items return to the queue after this long. While an item is processed its claim is renewed every third of this, so a sync may take longer; when a renewal finds the claim taken, or none succeeds before the claim would expire, the sync is cancelled.</summary>
     /// <value>The default value is five minutes.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,18 +17,49 @@ public static class VapiSyncQueueBuilderExtensions
     /// <see cref="IVapiAssistantManager"/>. The drainer runs in a generic or web host.
     /// </summary>
     /// <param name="builder">The VapiSync builder.</param>
-    /// <param name="configure">Changes the queue's settings.</param>
     /// <returns>The builder.</returns>
-    public static IVapiSyncBuilder AddSyncQueue(this IVapiSyncBuilder builder, Action<SyncQueueOptions>? configure = null)
+    public static IVapiSyncBuilder AddSyncQueue(this IVapiSyncBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        AddCore(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Like <see cref="AddSyncQueue(IVapiSyncBuilder)"/>, with settings changed in code (validated at start-up).
+    /// </summary>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <param name="configure">Changes the queue's settings.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder AddSyncQueue(this IVapiSyncBuilder builder, Action<SyncQueueOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        AddCore(builder).Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Like <see cref="AddSyncQueue(IVapiSyncBuilder, Action{SyncQueueOptions})"/>, with the settings bound from
+    /// configuration (for example the section <c>VapiSync:SyncQueue</c> with <c>MaxDegreeOfParallelism</c>,
+    /// <c>LeaseDuration</c> as <c>00:05:00</c>, <c>DrainerEnabled</c>), validated at start-up; the drainer reads them
+    /// once when it starts.
+    /// </summary>
+    /// <param name="builder">The VapiSync builder.</param>
+    /// <param name="configuration">The configuration section holding <see cref="SyncQueueOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IVapiSyncBuilder AddSyncQueue(this IVapiSyncBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddCore(builder).Bind(configuration);
+        return builder;
+    }
+
+    private static OptionsBuilder<SyncQueueOptions> AddCore(IVapiSyncBuilder builder)
+    {
         var services = builder.Services;
         var options = services.AddOptions<SyncQueueOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncQueueOptions>, SyncQueueOptionsValidator>());
         services.TryAddSingleton<ISyncQueueStore, InMemorySyncQueueStore>();
         services.TryAddSingleton<SyncQueueMetrics>();
@@ -37,7 +69,7 @@ public static class VapiSyncQueueBuilderExtensions
         services.TryAddSingleton<VapiSyncQueue>();
         services.TryAddSingleton<IVapiSyncQueue>(sp => sp.GetRequiredService<VapiSyncQueue>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncQueueDrainer>());
-        return builder;
+        return options;
     }
 
     /// <summary>Replaces the queue's in-memory store (for example with a shared, durable one). Registered as a singleton.</summary>

@@ -12,10 +12,24 @@ internal sealed class QueueInstance : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private IHostedService[] _hosted = [];
 
-    public QueueInstance(FakeVapiServer vapi, string schema, Action<SyncQueueOptions>? configure = null)
+    /// <param name="vapi">The shared fake Vapi.</param>
+    /// <param name="schema">The shared database schema.</param>
+    /// <param name="configure">Changes the queue's settings.</param>
+    /// <param name="time">A fake clock for the whole instance (the drainer, its leases and the HTTP timeouts, which are then made long).</param>
+    /// <param name="logs">Also receives the instance's logs.</param>
+    public QueueInstance(FakeVapiServer vapi, string schema, Action<SyncQueueOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        if (logs is not null)
+        {
+            services.AddSingleton(logs);
+        }
+
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
         services.AddVapiSync(o =>
             {
                 o.BaseUrl = vapi.BaseAddress;
@@ -28,6 +42,13 @@ internal sealed class QueueInstance : IAsyncDisposable
                 o.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(500);
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(5);
+                if (time is not null)
+                {
+                    // A fake clock moves in big steps: only the queue's lease may run out, never a request's timeout.
+                    o.AttemptTimeout.Timeout = TimeSpan.FromMinutes(30);
+                    o.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(60);
+                    o.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(61);
+                }
             })
             .UsePostgreSqlStateStore(Postgres.Required, o => o.Schema = schema)
             .AddSyncQueue(o =>

@@ -189,6 +189,27 @@ internal sealed class QueueHarness : IAsyncDisposable
         public ValueTask<IReadOnlyList<SyncQueueWorkItem>> ClaimAsync(int maxItems, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             _inner.ClaimAsync(maxItems, leaseDuration, now, cancellationToken);
 
+        /// <summary>Each renewal the drainer makes, with its result.</summary>
+        public Channel<DateTimeOffset?> Renewals { get; } = Channel.CreateUnbounded<DateTimeOffset?>();
+
+        /// <summary>When set, replaces renewals: throw to model an unreachable store, return null for a claim taken.</summary>
+        public Func<SyncQueueWorkItem, ValueTask<DateTimeOffset?>>? RenewOverride { get; set; }
+
+        public async ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var renewed = RenewOverride is { } renew ? await renew(item) : await _inner.RenewAsync(item, leaseDuration, now, cancellationToken);
+                Renewals.Writer.TryWrite(renewed);
+                return renewed;
+            }
+            catch
+            {
+                Renewals.Writer.TryWrite(null);
+                throw;
+            }
+        }
+
         public async ValueTask<SyncQueueEntry?> CompleteAsync(SyncQueueWorkItem item, string? assistantId, SyncOutcome? outcome, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             Record("complete", await _inner.CompleteAsync(item, assistantId, outcome, now, cancellationToken));
 

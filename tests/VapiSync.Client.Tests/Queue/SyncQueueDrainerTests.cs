@@ -280,7 +280,8 @@ public sealed class SyncQueueDrainerTests
         }
 
         var stats = await h.Queue.GetStatisticsAsync();
-        Assert.Equal((3L, 7L), (stats.Processing, stats.Pending));
+        Assert.Equal((6L, 4L), (stats.Processing, stats.Pending)); // three running, three claimed ahead for the next free worker
+        Assert.Equal(3, Volatile.Read(ref running));
         gate.SetResult();
         for (var i = 0; i < 10; i++)
         {
@@ -329,7 +330,8 @@ public sealed class SyncQueueDrainerTests
         await h.AdvanceUntilSettledAsync(TimeSpan.FromSeconds(2));
         await completions.WaitForMeasurementsAsync(2, QueueHarness.Deadline()); // counted just after the store write
 
-        Assert.Equal(["failed", "synced"], completions.GetMeasurementSnapshot().Select(m => (string)m.Tags["vapisync.queue.result"]!));
+        // Counted after the write returns: the retry (woken by the poll) may land before the failure is counted, so no order.
+        Assert.Equal(["failed", "synced"], completions.GetMeasurementSnapshot().Select(m => (string)m.Tags["vapisync.queue.result"]!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -340,6 +342,34 @@ public sealed class SyncQueueDrainerTests
         var error = Assert.Throws<OptionsValidationException>(() => h.Services.GetRequiredService<IOptions<SyncQueueOptions>>().Value);
 
         Assert.Contains("InitialBackoff", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_ReleasesTheItemsClaimedAheadWithoutStartingThem()
+    {
+        await using var h = new QueueHarness(o => o.MaxDegreeOfParallelism = 1);
+        var calls = 0;
+        var entered = new TaskCompletionSource();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            Interlocked.Increment(ref calls);
+            entered.TrySetResult();
+            return new TaskCompletionSource<AssistantSyncResult>().Task.WaitAsync(call.Arg<CancellationToken>());
+        });
+        await h.Queue.EnqueueAsync(QueueHarness.Save("a1", agent: "a"));
+        await h.Queue.EnqueueAsync(QueueHarness.Save("b1", agent: "b"));
+        await h.StartAsync();
+        await entered.Task.WaitAsync(QueueHarness.Deadline());
+        Assert.Equal(2L, (await h.Queue.GetStatisticsAsync()).Processing); // one running, one claimed ahead
+
+        await h.StopAsync(new CancellationToken(canceled: true));
+
+        Assert.Equal(1, Volatile.Read(ref calls));
+        foreach (var agent in new[] { "a", "b" })
+        {
+            var entry = await h.Queue.GetAsync("org-1", agent);
+            Assert.Equal((SyncQueueState.Pending, 0), (entry!.State, entry.Attempts));
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -354,6 +384,7 @@ public sealed class SyncQueueDrainerTests
     public async Task LeaseExpiresMidSync_TheSecondClaimLands_ObserversHearOfTheSaveOnce()
     {
         await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        h.Store.RenewOverride = _ => throw new VapiSyncQueueStoreException("renewals fail", isTransient: true); // the claim cannot be kept
         var firstCall = new TaskCompletionSource();
         var release = new TaskCompletionSource<AssistantSyncResult>();
         var calls = 0;
@@ -362,7 +393,7 @@ public sealed class SyncQueueDrainerTests
             if (Interlocked.Increment(ref calls) == 1)
             {
                 firstCall.SetResult();
-                return release.Task; // a sync slower than the lease
+                return release.Task; // a sync slower than the lease, deaf to cancellation
             }
 
             return Task.FromResult(QueueHarness.Result("asst-1"));
@@ -393,27 +424,112 @@ public sealed class SyncQueueDrainerTests
     }
 
     [Fact]
-    public async Task SyncOutlivingItsLease_IsCancelledAndFailedBeforeTheLeaseEnds_NeverRunsTwiceAtOnce()
+    public async Task SyncSlowerThanItsLease_RenewsTheClaim_CompletesOnceAndIsNeverClaimedAgain()
     {
         await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
         var firstCall = new TaskCompletionSource();
-        var never = new TaskCompletionSource<AssistantSyncResult>();
+        var release = new TaskCompletionSource<AssistantSyncResult>();
         var calls = 0;
         h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
         {
             Interlocked.Increment(ref calls);
             firstCall.TrySetResult();
-            return never.Task.WaitAsync(call.Arg<CancellationToken>()); // a hung Vapi call that honours cancellation
+            return release.Task.WaitAsync(call.Arg<CancellationToken>());
         });
         await h.StartAsync();
         await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
         await firstCall.Task.WaitAsync(QueueHarness.Deadline());
-        await h.Probe.WaitIdleAsync(QueueHarness.Deadline());
 
-        h.Time.Advance(TimeSpan.FromSeconds(55)); // within the lease, past its margin
+        // Three whole leases pass, one renewal interval (a third) at a time; every renewal lands and the drainer's polls claim nothing.
+        for (var i = 1; i <= 9; i++)
+        {
+            await h.Probe.WaitRenewalArmedAsync(QueueHarness.Deadline());
+            h.Time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Equal(h.Time.GetUtcNow() + TimeSpan.FromMinutes(1), await h.Store.Renewals.Reader.ReadAsync(QueueHarness.Deadline()));
+        }
+
+        release.SetResult(QueueHarness.Result("asst-1"));
+        var settled = await h.NextSettledAsync();
+        Assert.Equal(("complete", SyncQueueState.Synced, "asst-1"), (settled.Kind, settled.Entry?.State, settled.Entry?.AssistantId));
+        await h.StopAsync(QueueHarness.Deadline());
+
+        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.False(h.Store.Settled.Reader.TryRead(out _));
+        Assert.True(h.Observer.Completions.Reader.TryRead(out _));
+        Assert.False(h.Observer.Completions.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task ClaimTakenWhileSyncing_CancelsTheSync_AndWritesNothing()
+    {
+        await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        var syncToken = new TaskCompletionSource<CancellationToken>();
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var token = call.Arg<CancellationToken>();
+            syncToken.TrySetResult(token);
+            return new TaskCompletionSource<AssistantSyncResult>().Task.WaitAsync(token); // a hung Vapi call that honours cancellation
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        var token = await syncToken.Task.WaitAsync(QueueHarness.Deadline());
+        h.Store.RenewOverride = _ => ValueTask.FromResult<DateTimeOffset?>(null); // another drainer holds the claim now
+
+        await h.Probe.WaitRenewalArmedAsync(QueueHarness.Deadline());
+        h.Time.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.Null(await h.Store.Renewals.Reader.ReadAsync(QueueHarness.Deadline()));
+        var cancelled = new TaskCompletionSource();
+        using (token.Register(() => cancelled.TrySetResult()))
+        {
+            await cancelled.Task.WaitAsync(QueueHarness.Deadline()); // the sync is told to stop at once, long before the lease's end
+        }
+
+        await h.StopAsync(QueueHarness.Deadline());
+        Assert.False(h.Store.Settled.Reader.TryRead(out _)); // no complete, fail, park or release under the lost claim
+        Assert.False(h.Observer.Completions.Reader.TryRead(out _));
+        Assert.Contains(h.Logs.Collector.GetSnapshot(), r => r.Id.Id == 7010);
+    }
+
+    [Fact]
+    public async Task ClaimThatCannotBeRenewed_IsCancelledAndReleasedBeforeTheLeaseEnds_WithoutUsingAnAttempt()
+    {
+        await using var h = new QueueHarness(o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        h.Store.RenewOverride = _ => throw new VapiSyncQueueStoreException("renewals fail", isTransient: true);
+        var firstCall = new TaskCompletionSource();
+        var never = new TaskCompletionSource<AssistantSyncResult>();
+        var (inFlight, mostAtOnce) = (0, 0);
+        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(async call =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref mostAtOnce, now);
+            firstCall.TrySetResult();
+            try
+            {
+                return await never.Task.WaitAsync(call.Arg<CancellationToken>()); // a hung Vapi call that honours cancellation
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        });
+        await h.StartAsync();
+        await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
+        await firstCall.Task.WaitAsync(QueueHarness.Deadline());
+
+        for (var i = 0; i < 2; i++)
+        {
+            await h.Probe.WaitRenewalArmedAsync(QueueHarness.Deadline());
+            h.Time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Null(await h.Store.Renewals.Reader.ReadAsync(QueueHarness.Deadline())); // failed, tried again while the claim holds
+        }
+
+        h.Time.Advance(TimeSpan.FromSeconds(14)); // within the lease, past its margin
 
         var settled = await h.NextSettledAsync();
-        Assert.Equal(("fail", SyncQueueState.Failing, 1), (settled.Kind, settled.Entry?.State, settled.Entry?.Attempts));
-        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.Equal(("release", SyncQueueState.Pending, 0), (settled.Kind, settled.Entry?.State, settled.Entry?.Attempts));
+        await h.StopAsync(new CancellationToken(canceled: true)); // the item is claimed again after its release, never while the first sync ran
+        Assert.Equal(1, Volatile.Read(ref mostAtOnce));
+        Assert.Contains(h.Logs.Collector.GetSnapshot(), r => r.Id.Id == 7012);
     }
 }

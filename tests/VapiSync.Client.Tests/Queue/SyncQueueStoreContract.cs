@@ -55,6 +55,44 @@ public abstract class SyncQueueStoreContract
     }
 
     [StoreFact]
+    public async Task Renew_ExtendsTheClaimSoItIsNotClaimedAgainWhileRenewed()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync("org-1", "a", SyncQueueOperation.Save, Save("a", "v1"), T0);
+        var first = Assert.Single(await store.ClaimAsync(10, Lease, T0));
+
+        var renewedAt = T0 + (Lease / 3);
+        Assert.Equal(renewedAt + Lease, await store.RenewAsync(first, Lease, renewedAt));
+
+        Assert.Empty(await store.ClaimAsync(10, Lease, T0 + Lease)); // the original expiry passed, the renewed one holds
+        Assert.Empty(await store.ClaimAsync(10, Lease, renewedAt + Lease - TimeSpan.FromSeconds(1)));
+        Assert.NotNull(await store.CompleteAsync(first, "asst-1", SyncOutcome.Created, renewedAt + Lease - TimeSpan.FromSeconds(1)));
+        Assert.Equal(SyncQueueState.Synced, (await store.GetAsync("org-1", "a"))!.State);
+    }
+
+    [StoreFact]
+    public async Task Renew_OfAClaimTakenSettledOrHandedBack_ReturnsNullAndChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync("org-1", "a", SyncQueueOperation.Save, Save("a", "v1"), T0);
+        var first = Assert.Single(await store.ClaimAsync(10, Lease, T0));
+        var thief = Assert.Single(await store.ClaimAsync(10, Lease, T0 + Lease)); // the first claim expired and was taken
+
+        Assert.Null(await store.RenewAsync(first, Lease, T0 + Lease));
+        Assert.Null(await store.CompleteAsync(first, "stale", SyncOutcome.Created, T0 + Lease));
+        Assert.Empty(await store.ClaimAsync(10, Lease, T0 + Lease + Lease - TimeSpan.FromSeconds(1))); // the thief's lease was not moved
+        Assert.NotNull(await store.CompleteAsync(thief, "asst-1", SyncOutcome.Created, T0 + Lease + TimeSpan.FromSeconds(1)));
+        Assert.Null(await store.RenewAsync(thief, Lease, T0 + Lease + TimeSpan.FromSeconds(2))); // settled: nothing to renew
+
+        // An enqueue after a claim expired hands the item back to pending: its old claimer may not renew it.
+        await store.EnqueueAsync("org-1", "b", SyncQueueOperation.Save, Save("b", "v1"), T0);
+        var expired = Assert.Single(await store.ClaimAsync(10, Lease, T0 + TimeSpan.FromSeconds(1)));
+        await store.EnqueueAsync("org-1", "b", SyncQueueOperation.Save, Save("b", "v2"), T0 + Lease + TimeSpan.FromSeconds(2));
+        Assert.Null(await store.RenewAsync(expired, Lease, T0 + Lease + TimeSpan.FromSeconds(3)));
+        Assert.Equal((SyncQueueState.Pending, "b"), (await store.GetAsync("org-1", "b")) is { } b ? (b.State, b.AgentKey) : default);
+    }
+
+    [StoreFact]
     public async Task Complete_SameVersion_IsSyncedWithTheAssistantId()
     {
         var store = await CreateStoreAsync();

@@ -67,6 +67,22 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
         }
     }
 
+    public ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue((item.OrganizationId, item.AgentKey), out var row) || row.LeaseToken != item.LeaseToken || row.Entry.State != SyncQueueState.Processing)
+            {
+                return ValueTask.FromResult<DateTimeOffset?>(null);
+            }
+
+            row.LeaseExpiresAt = now + leaseDuration;
+            _due.Enqueue(row, row.LeaseExpiresAt); // the older push is skipped at claim: the lease it names has not expired
+            return ValueTask.FromResult<DateTimeOffset?>(row.LeaseExpiresAt);
+        }
+    }
+
     public ValueTask<SyncQueueEntry?> CompleteAsync(SyncQueueWorkItem item, string? assistantId, SyncOutcome? outcome, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Settle(item, entry => SyncQueueRules.Complete(entry, item.Version, assistantId, outcome, now));
 

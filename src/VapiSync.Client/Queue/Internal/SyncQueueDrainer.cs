@@ -29,6 +29,11 @@ internal sealed class SyncQueueDrainer(
     private readonly CancellationTokenSource _abort = new();
     private readonly SyncQueueSignal _slotFreed = new();
     private readonly HashSet<Task> _running = [];
+
+    /// <summary>Claimed items waiting for a worker, their claims already renewed; guarded by <see cref="_running"/>.</summary>
+    private readonly Queue<ClaimLease> _ready = new();
+    private bool _accepting = true;
+    private CancellationToken _stopping;
 #pragma warning disable CA5394 // Jitter, not security.
     private readonly Random _random = new();
 #pragma warning restore CA5394
@@ -64,6 +69,8 @@ internal sealed class SyncQueueDrainer(
             return;
         }
 
+        _stopping = stoppingToken;
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -77,23 +84,50 @@ internal sealed class SyncQueueDrainer(
         }
 
         Task[] running;
+        ClaimLease[] waiting;
         lock (_running)
         {
+            _accepting = false;
             running = [.. _running];
+            waiting = [.. _ready];
+            _ready.Clear();
+        }
+
+        // Claimed but not started: given back at once, without using an attempt.
+        foreach (var lease in waiting)
+        {
+            await using (lease.ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _released);
+                await SettleAsync(lease, "released", s => s.ReleaseAsync(lease.Item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+            }
         }
 
         await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         SyncQueueLog.Stopped(logger, _released);
     }
 
+    /// <summary>
+    /// One round of the claim loop. It keeps up to <see cref="SyncQueueOptions.MaxDegreeOfParallelism"/> items running
+    /// and as many again claimed ahead (their claims renewed while they wait), so a worker that finishes an item starts
+    /// the next one at once, without a store round trip or a wake-up of this loop in between; the loop tops the buffer
+    /// up in batches (when half of it was used) while the workers run, so claims overlap the syncs.
+    /// </summary>
     private async Task DrainOnceAsync(CancellationToken stoppingToken)
     {
         await RefreshStatisticsAsync(stoppingToken).ConfigureAwait(false);
         await availability.WaitUntilCallableAsync(stoppingToken).ConfigureAwait(false);
         enqueued.Reset();
         _slotFreed.Reset();
-        var free = _options.MaxDegreeOfParallelism - RunningCount();
-        if (free <= 0)
+        var parallelism = _options.MaxDegreeOfParallelism;
+        int want, waiting;
+        lock (_running)
+        {
+            waiting = _ready.Count;
+            want = (2 * parallelism) - _running.Count - waiting;
+        }
+
+        if (want <= 0 || (waiting > 0 && want < (parallelism + 1) / 2))
         {
             await _slotFreed.WaitAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
             return;
@@ -102,7 +136,7 @@ internal sealed class SyncQueueDrainer(
         IReadOnlyList<SyncQueueWorkItem> claimed;
         try
         {
-            claimed = await store.ClaimAsync(free, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            claimed = await store.ClaimAsync(want, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -115,10 +149,10 @@ internal sealed class SyncQueueDrainer(
 
         foreach (var item in claimed)
         {
-            Start(item);
+            Dispatch(new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed));
         }
 
-        if (claimed.Count < free)
+        if (claimed.Count < want)
         {
             // Nothing more is due: sleep until this instance enqueues, a slot frees (its item may have a successor), or the poll.
             await WaitAnyAsync(enqueued.WaitAsync(), _slotFreed.WaitAsync(), stoppingToken).ConfigureAwait(false);
@@ -135,70 +169,92 @@ internal sealed class SyncQueueDrainer(
         stoppingToken.ThrowIfCancellationRequested();
     }
 
-    private int RunningCount()
+    /// <summary>Starts a worker for the claimed item when fewer than the bound run, else queues it for the next free worker.</summary>
+    private void Dispatch(ClaimLease lease)
     {
         lock (_running)
         {
-            return _running.Count;
+            if (_running.Count >= _options.MaxDegreeOfParallelism)
+            {
+                _ready.Enqueue(lease);
+                return;
+            }
+
+            var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _running.Add(worker.Task);
+            _ = RunAsync(lease, worker);
         }
     }
 
-    private void Start(SyncQueueWorkItem item)
+    /// <summary>A worker: processes its item, then the next claimed one while any waits, then ends.</summary>
+    private async Task RunAsync(ClaimLease lease, TaskCompletionSource worker)
     {
-        var task = ProcessAsync(item);
-        lock (_running)
+        await Task.Yield(); // the claim loop goes on while this worker runs
+        var next = lease;
+        while (true)
         {
-            if (!task.IsCompleted)
+            await ProcessAsync(next).ConfigureAwait(false);
+            lock (_running)
             {
-                _running.Add(task);
+                if (!_accepting || _stopping.IsCancellationRequested || !_ready.TryDequeue(out next))
+                {
+                    _running.Remove(worker.Task);
+                    next = null;
+                }
+            }
+
+            _slotFreed.Set();
+            if (next is null)
+            {
+                worker.TrySetResult();
+                return;
             }
         }
-
-        _ = task.ContinueWith(
-            t =>
-            {
-                lock (_running)
-                {
-                    _running.Remove(t);
-                }
-
-                _slotFreed.Set();
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
-    private async Task ProcessAsync(SyncQueueWorkItem item)
+    private async Task ProcessAsync(ClaimLease lease)
     {
-        await Task.Yield(); // the claim loop goes on while this item runs
+        // The claim is renewed from the moment it was taken; when it is taken over or cannot be renewed in time, the
+        // sync is cancelled before the lease ends, so another claimer never applies the same item at the same time.
+        await using (lease.ConfigureAwait(false))
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, lease.Lost);
+            try
+            {
+                await ProcessAsync(lease, linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Every path settles its own failures; nothing may escape a worker and stop it silently.
+                SyncQueueLog.StoreFailed(logger, ex, _options.LeaseDuration);
+            }
+        }
+    }
 
-        // The sync must end before its lease does, or another claimer would apply the same item at the same time.
-        var budget = item.LeaseExpiresAt - time.GetUtcNow() - LeaseMargin(_options.LeaseDuration);
-        using var leaseEnds = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, leaseEnds.Token);
-        var token = linked.Token;
+    private async Task ProcessAsync(ClaimLease lease, CancellationToken token)
+    {
+        var item = lease.Item;
         try
         {
             var pause = await availability.WaitForAsync(item.OrganizationId, token).ConfigureAwait(false);
             if (pause > TimeSpan.Zero)
             {
-                await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, time.GetUtcNow() + pause, time.GetUtcNow())).ConfigureAwait(false);
+                await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, time.GetUtcNow() + pause, time.GetUtcNow())).ConfigureAwait(false);
                 return;
             }
 
             var completion = await ApplyAsync(item, token).ConfigureAwait(false);
 
             // Observers hear before the write while the lease holds (a crash in between repeats the notice, never loses
-            // it). Once the lease ran out mid-sync another claimer may have applied and reported the item, so then only
+            // it). Once the lease was lost mid-sync another claimer may have applied and reported the item, so then only
             // a write the store still accepts is reported: each landed version is reported once.
-            var leaseHeld = time.GetUtcNow() < item.LeaseExpiresAt;
+            var leaseHeld = lease.IsHeld;
             if (leaseHeld)
             {
                 await NotifyAsync(completion, token).ConfigureAwait(false);
             }
 
-            var entry = await SettleAsync(item, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
+            var entry = await SettleAsync(lease, "synced", s => s.CompleteAsync(item, completion.AssistantId, completion.Outcome, completion.CompletedAt)).ConfigureAwait(false);
             if (entry is not null)
             {
                 if (!leaseHeld)
@@ -212,18 +268,26 @@ internal sealed class SyncQueueDrainer(
                 }
             }
         }
-        catch (OperationCanceledException) when (leaseEnds.IsCancellationRequested && !_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !_abort.IsCancellationRequested)
         {
-            await HandleFailureAsync(item, new TimeoutException($"The sync did not finish within the queue's lease ({_options.LeaseDuration:g})."), CancellationToken.None).ConfigureAwait(false);
+            if (lease.WasTaken)
+            {
+                // Another drainer holds the item now: any write here would be refused.
+                metrics.RecordCompletion("lease_lost");
+                return;
+            }
+
+            // The store could not renew the claim in time: give it back (uses no attempt) while it may still hold.
+            await SettleAsync(lease, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             Interlocked.Increment(ref _released);
-            await SettleAsync(item, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+            await SettleAsync(lease, "released", s => s.ReleaseAsync(item, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            await HandleFailureAsync(item, ex, token).ConfigureAwait(false);
+            await HandleFailureAsync(lease, ex, token).ConfigureAwait(false);
         }
     }
 
@@ -242,8 +306,9 @@ internal sealed class SyncQueueDrainer(
         return Completion(item, SyncQueueState.Synced) with { Deleted = deleted };
     }
 
-    private async Task HandleFailureAsync(SyncQueueWorkItem item, Exception exception, CancellationToken token)
+    private async Task HandleFailureAsync(ClaimLease lease, Exception exception, CancellationToken token)
     {
+        var item = lease.Item;
         var now = time.GetUtcNow();
         var (kind, error) = SyncQueueFailure.Classify(exception, now);
         var attempt = item.Attempts + 1;
@@ -253,13 +318,13 @@ internal sealed class SyncQueueDrainer(
             var asked = exception is VapiApiException { RetryAfter: { } retryAfter } ? retryAfter : TimeSpan.Zero;
             var retryAt = now + Max(Max(wait, asked), _options.BreakerCheckInterval);
             SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
-            await SettleAsync(item, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
+            await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
         }
         else if (kind == SyncQueueFailureKind.Transient && !(attempt >= _options.MaxAttempts))
         {
             var retryAt = now + SyncQueueFailure.Backoff(attempt, _options, _random);
             SyncQueueLog.Failed(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, attempt, error.ErrorCode, retryAt);
-            await SettleAsync(item, "failed", s => s.FailAsync(item, error, retryAt, now)).ConfigureAwait(false);
+            await SettleAsync(lease, "failed", s => s.FailAsync(item, error, retryAt, now)).ConfigureAwait(false);
         }
         else
         {
@@ -267,14 +332,14 @@ internal sealed class SyncQueueDrainer(
                 ? $"Gave up after {attempt} attempts; the last failed with {error.ErrorCode}: {error.Message}"
                 : SyncQueueFailure.ParkReason(exception, error);
             SyncQueueLog.Parked(logger, exception, item.OrganizationId, item.AgentKey, item.Operation, reason);
-            var leaseHeld = now < item.LeaseExpiresAt;
+            var leaseHeld = lease.IsHeld;
             var parked = Completion(item, SyncQueueState.Parked) with { Error = error };
             if (leaseHeld)
             {
                 await NotifyAsync(parked, token).ConfigureAwait(false);
             }
 
-            if (await SettleAsync(item, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
+            if (await SettleAsync(lease, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
             {
                 await NotifyAsync(parked, token).ConfigureAwait(false);
             }
@@ -282,8 +347,10 @@ internal sealed class SyncQueueDrainer(
     }
 
     /// <summary>Writes the result back. The write runs even while shutting down: losing it would only repeat the work, but it is cheap.</summary>
-    private async Task<SyncQueueEntry?> SettleAsync(SyncQueueWorkItem item, string result, Func<ISyncQueueStore, ValueTask<SyncQueueEntry?>> write)
+    private async Task<SyncQueueEntry?> SettleAsync(ClaimLease lease, string result, Func<ISyncQueueStore, ValueTask<SyncQueueEntry?>> write)
     {
+        var item = lease.Item;
+        await lease.StopAsync().ConfigureAwait(false);
         SyncQueueEntry? entry;
         try
         {
@@ -326,9 +393,6 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>Time kept back from the lease to record the outcome before it expires: a tenth, at most 30 seconds.</summary>
-    private static TimeSpan LeaseMargin(TimeSpan lease) => lease / 10 < TimeSpan.FromSeconds(30) ? lease / 10 : TimeSpan.FromSeconds(30);
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {

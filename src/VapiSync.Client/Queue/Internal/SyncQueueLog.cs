@@ -34,4 +34,13 @@ internal static partial class SyncQueueLog
 
     [LoggerMessage(7009, LogLevel.Information, "The sync queue drainer stopped; {Released} in-flight items were released")]
     public static partial void Stopped(ILogger logger, int released);
+
+    [LoggerMessage(7010, LogLevel.Warning, "The claim on agent {AgentKey} of organization {OrganizationId} was taken by another drainer; its processing here is cancelled")]
+    public static partial void ClaimTaken(ILogger logger, string organizationId, string agentKey);
+
+    [LoggerMessage(7011, LogLevel.Warning, "The claim on agent {AgentKey} of organization {OrganizationId} could not be renewed; trying again while it holds")]
+    public static partial void ClaimRenewalFailed(ILogger logger, Exception exception, string organizationId, string agentKey);
+
+    [LoggerMessage(7012, LogLevel.Warning, "The claim on agent {AgentKey} of organization {OrganizationId} could not be renewed before it expires at {ExpiresAt}; its processing is cancelled and the item released")]
+    public static partial void ClaimExpiring(ILogger logger, string organizationId, string agentKey, DateTimeOffset expiresAt);
 }

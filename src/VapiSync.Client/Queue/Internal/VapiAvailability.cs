@@ -43,7 +43,7 @@ internal sealed class VapiAvailability(
             return options.Value.BreakerCheckInterval;
         }
 
-        if (pauses.IsEmpty)
+        if (!pauses.AnyPaused())
         {
             return TimeSpan.Zero;
         }

@@ -34,15 +34,83 @@ internal sealed class RetryAfterPauses(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.Ordinal);
 
+    /// <summary>UTC ticks when the last recorded pause ends: from then on every entry is expired and can be swept.</summary>
+    private long _latestUntil;
+
+    /// <summary>UTC ticks of the next sweep a <see cref="Pause"/> makes, so accounts paused once are not kept forever.</summary>
+    private long _nextSweep;
+
+    private int _sweeping;
+
     /// <summary>Pauses the account until <paramref name="delay"/> from now (at most <see cref="MaxPause"/>), unless it is already paused longer.</summary>
     public void Pause(string fingerprint, TimeSpan delay)
     {
-        var next = time.GetUtcNow() + (delay < MaxPause ? delay : MaxPause);
+        var now = time.GetUtcNow();
+        var next = now + (delay < MaxPause ? delay : MaxPause);
         _until.AddOrUpdate(fingerprint, next, (_, current) => current > next ? current : next);
+        for (var latest = Interlocked.Read(ref _latestUntil); next.UtcTicks > latest; latest = Interlocked.Read(ref _latestUntil))
+        {
+            if (Interlocked.CompareExchange(ref _latestUntil, next.UtcTicks, latest) == latest)
+            {
+                break;
+            }
+        }
+
+        // Every pause ends within MaxPause: sweeping that often bounds the map to the accounts paused lately.
+        if (now.UtcTicks >= Interlocked.Read(ref _nextSweep))
+        {
+            Interlocked.Exchange(ref _nextSweep, (now + MaxPause).UtcTicks);
+            Sweep(now);
+        }
     }
 
-    /// <summary>Gets a value indicating whether no account has a pause recorded (expired ones may linger until read).</summary>
-    public bool IsEmpty => _until.IsEmpty;
+    /// <summary>
+    /// Gets a value indicating whether any account may still be paused. Once the last recorded pause has ended, the
+    /// expired entries are dropped, so an account paused once does not cost its callers a lookup forever.
+    /// </summary>
+    public bool AnyPaused()
+    {
+        if (_until.IsEmpty)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (now.UtcTicks < Interlocked.Read(ref _latestUntil))
+        {
+            return true;
+        }
+
+        Sweep(now);
+        return !_until.IsEmpty;
+    }
+
+    /// <summary>Gets how many accounts have a pause recorded, expired ones included.</summary>
+    internal int Count => _until.Count;
+
+    /// <summary>Drops the pauses that ended; one sweeper at a time, a pause extended meanwhile is kept.</summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (fingerprint, until) in _until)
+            {
+                if (until <= now)
+                {
+                    _until.TryRemove(new KeyValuePair<string, DateTimeOffset>(fingerprint, until));
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
 
     /// <summary>How long the account is still paused, or <see cref="TimeSpan.Zero"/>.</summary>
     public TimeSpan Remaining(string fingerprint)
