@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
 using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Diagnostics;
+using VapiSync.Client.Diagnostics.Internal;
 using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Voices;
 
@@ -38,6 +40,11 @@ internal sealed class VapiAssistantManager(
         var settings = options.CurrentValue;
         var voice = normalizer.Normalize(request.Assistant.Voice);
         var desired = DesiredAssistant.Build(request, voice, settings.SyncKeyMetadataName);
+        if (request.DryRun)
+        {
+            return await DryRunAsync(request, voice, desired, settings, cancellationToken).ConfigureAwait(false);
+        }
+
         if (voice.Changed)
         {
             Log.VoiceNormalized(logger, request.OrganizationId, request.AgentKey, voice.Original?.ToString(), voice.Result?.ToString(), voice.AppliedRule?.Reason ?? "settings dropped");
@@ -57,16 +64,13 @@ internal sealed class VapiAssistantManager(
             try
             {
                 var leaseToken = leased.Token;
-                var state = await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, leaseToken), "read the agent's state", leaseToken).ConfigureAwait(false);
-
-                // A failing key store is not a change of account: the key is judged against the recorded account.
-                credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
-                var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
-                var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+                var state = await ReadStateAsync(request, leaseToken).ConfigureAwait(false);
+                var (target, facts) = Prepare(request, desired, settings, resolution, state);
+                credential = target.Credential;
                 (string Id, SyncOutcome Outcome) done;
                 try
                 {
-                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), leaseToken).ConfigureAwait(false);
+                    done = await ExecuteAsync(target, facts, leaseToken).ConfigureAwait(false);
                 }
                 catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
                 {
@@ -101,6 +105,93 @@ internal sealed class VapiAssistantManager(
             Log.SyncFailed(logger, ex, request.OrganizationId, request.AgentKey);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A sync that stops before its first write: the same facts and the same planner, but where the sync would create the
+    /// plan is a create, and where it would PATCH the assistant is read and compared. No lock is taken (nothing is written,
+    /// so there is nothing to fence, and a plan must neither wait for nor hold up a real sync); no metric counts it as a sync.
+    /// </summary>
+    private async Task<AssistantSyncResult> DryRunAsync(AssistantSyncRequest request, VoiceNormalization voice, DesiredAssistant desired, VapiSyncOptions settings, CancellationToken cancellationToken)
+    {
+        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync plan");
+        try
+        {
+            var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+            var state = await ReadStateAsync(request, cancellationToken).ConfigureAwait(false);
+            var (target, facts) = Prepare(request, desired, settings, resolution, state);
+            var plan = await PlanAsync(target, facts, cancellationToken).ConfigureAwait(false);
+            DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", plan.Differences.Count, target.Credential.Source);
+            return new AssistantSyncResult
+            {
+                AssistantId = plan.Id ?? string.Empty,
+                Outcome = plan.Outcome,
+                Voice = voice,
+                CredentialSource = target.Credential.Source,
+                Orphans = state?.Orphans ?? [],
+                IsDryRun = true,
+                Differences = plan.Differences,
+            };
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            DryRunLog.Failed(logger, RedactedException.Of(ex), request.OrganizationId, request.AgentKey);
+            throw;
+        }
+    }
+
+    /// <summary>The planner's loop of <see cref="ExecuteAsync"/> with every write replaced by what it would change; reads (listing, GET) are made.</summary>
+    private async Task<(string? Id, SyncOutcome Outcome, IReadOnlyList<Fleet.FleetFieldDifference> Differences)> PlanAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
+    {
+        for (var step = 0; step < MaxSteps; step++)
+        {
+            var decision = SyncPlanner.Decide(facts);
+            switch (decision.Step)
+            {
+                case SyncStep.Skip:
+                    return (decision.AssistantId!, SyncOutcome.Unchanged, []);
+                case SyncStep.Move:
+                    facts = facts with { Moved = true };
+                    break;
+                case SyncStep.Lookup:
+                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+                    if (found.Count > 1)
+                    {
+                        DryRunLog.DuplicatesPlanned(logger, target.OrganizationId, target.AgentKey, found[0], found.Count - 1);
+                    }
+
+                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+                    break;
+                case SyncStep.Create:
+                    return (null, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), new JsonObject()));
+                default:
+                    // The PATCH's 404 seen by a read: the planner goes on exactly as the sync would after the failed PATCH.
+                    if (await gateway.GetAsync(target.Credential, decision.AssistantId!, cancellationToken).ConfigureAwait(false) is { } remote)
+                    {
+                        return (decision.AssistantId!, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), remote));
+                    }
+
+                    DryRunLog.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+                    facts = facts.WithMissing(decision.AssistantId!);
+                    break;
+            }
+        }
+
+        throw new InvalidOperationException($"The dry run of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
+    }
+
+    private ValueTask<AssistantState?> ReadStateAsync(AssistantSyncRequest request, CancellationToken cancellationToken) =>
+        Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken);
+
+    /// <summary>The credential and the planner's first facts, judged the same way for a sync and for its dry run.</summary>
+    private (SyncTarget Target, SyncFacts Facts) Prepare(AssistantSyncRequest request, DesiredAssistant desired, VapiSyncOptions settings, CredentialResolution resolution, AssistantState? state)
+    {
+        // A failing key store is not a change of account: the key is judged against the recorded account.
+        var credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
+        var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+        var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+        return (target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain));
     }
 
     /// <summary>Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled.</summary>
