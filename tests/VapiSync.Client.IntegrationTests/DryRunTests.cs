@@ -2,7 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using VapiSync.Client.Fleet;
 using VapiSync.Client.Http;
+using VapiSync.Client.Testing;
 
 namespace VapiSync.Client.IntegrationTests;
 
@@ -187,6 +189,33 @@ public sealed class DryRunTests
         AssertNoWrites(host);
         Assert.Equal(before, await Task.WhenAll(agents.Select(a => StateAsync(host, agent: a))));
         Assert.Equal(8, host.Server.GetAssistants(IntegrationHost.PlatformAccount).Count);
+    }
+
+    [Fact]
+    public async Task DryRun_MessyAccount_SameDiffAsTheAuditsDrift_AndDuplicatesNotDeleted()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        var seed = MessyAccount.Seed(host.Server, IntegrationHost.PlatformAccount, "org-1");
+        var audit = await host.Services.GetRequiredService<IVapiFleet>().AuditAsync(new FleetAuditRequest("org-1") { Agents = seed.Agents }, cancellationToken: ct);
+        var assistantsBefore = host.Server.GetAssistants(IntegrationHost.PlatformAccount).Count;
+        host.Server.ClearRequests();
+
+        var results = await host.Manager.EnsureAssistantsAsync(seed.Agents.Select(a => new AssistantSyncRequest("org-1", a.AgentKey, a.Definition) { DryRun = true }), cancellationToken: ct);
+
+        var plans = results.ToDictionary(r => r.Request.AgentKey, r => r.Result!);
+        Assert.All(plans.Values, p => Assert.Equal(SyncOutcome.Adopted, p.Outcome)); // no state in this process: every assistant is found by its sync key
+        var drift = Assert.Single(audit.Findings, f => f.Kind == FleetFindingKind.Drift);
+        Assert.Equal(drift.AssistantId, plans["scheduler"].AssistantId);
+        Assert.Equal(drift.Differences, plans["scheduler"].Differences);
+        Assert.Equal(["firstMessage", "model.temperature"], plans["scheduler"].Differences.Select(d => d.Path));
+        Assert.Equal(["voice.provider", "voice.voiceId"], plans["billing"].Differences.Select(d => d.Path)); // the audit reports it as a legacy voice
+        var kept = audit.Findings.First(f => f.Kind == FleetFindingKind.Duplicate).KeptAssistantId;
+        Assert.Equal(kept, plans["after-hours"].AssistantId);
+        Assert.All(new[] { "front-desk", "after-hours", "support" }, a => Assert.Empty(plans[a].Differences));
+        Assert.Contains(host.Logs.Collector.GetSnapshot(), r => r.Id.Id == 1303 && r.Message.Contains(kept!, StringComparison.Ordinal));
+        AssertNoWrites(host);
+        Assert.Equal(assistantsBefore, host.Server.GetAssistants(IntegrationHost.PlatformAccount).Count);
     }
 
     [Fact]
