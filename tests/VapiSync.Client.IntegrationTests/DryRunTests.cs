@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -249,6 +250,38 @@ public sealed class DryRunTests
         var logged = Assert.Single(host.Logs.Collector.GetSnapshot(), r => r.Id.Id == 1300);
         Assert.Contains("Updated", logged.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(IntegrationHost.PlatformKey, logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRun_IsTracedAsAPlanWithItsReadsAsChildren_NeverAsASync()
+    {
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "VapiSync.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                lock (activities)
+                {
+                    activities.Add(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        var synced = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-plan"), ct);
+
+        await host.Manager.EnsureAssistantAsync(DryRun(IntegrationHost.Request(agent: "traced-plan", name: "Front desk")), ct);
+
+        lock (activities)
+        {
+            var plan = activities.Single(a => a.OperationName == "vapisync plan" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
+            Assert.Equal(("updated", synced.AssistantId, 1), (plan.GetTagItem("vapisync.outcome"), plan.GetTagItem("vapisync.assistant_id"), plan.GetTagItem("vapisync.difference_count")));
+            Assert.Equal(["vapi get", "vapisync credential"], activities.Where(a => a.ParentSpanId == plan.SpanId).Select(a => a.OperationName).Order(StringComparer.Ordinal));
+            Assert.Single(activities, a => a.OperationName == "vapisync sync" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
+        }
     }
 
     private static AssistantSyncRequest DryRun(AssistantSyncRequest request) => request with { DryRun = true };

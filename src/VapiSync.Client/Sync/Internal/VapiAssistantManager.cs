@@ -115,6 +115,8 @@ internal sealed class VapiAssistantManager(
     private async Task<AssistantSyncResult> DryRunAsync(AssistantSyncRequest request, VoiceNormalization voice, DesiredAssistant desired, VapiSyncOptions settings, CancellationToken cancellationToken)
     {
         using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync plan");
+        activity?.SetTag("vapisync.organization_id", request.OrganizationId);
+        activity?.SetTag("vapisync.agent_key", request.AgentKey);
         try
         {
             var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
@@ -122,6 +124,8 @@ internal sealed class VapiAssistantManager(
             var (target, facts) = Prepare(request, desired, settings, resolution, state);
             var plan = await PlanAsync(target, facts, cancellationToken).ConfigureAwait(false);
             DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", plan.Differences.Count, target.Credential.Source);
+            VapiSyncTelemetry.Complete(activity, plan.Outcome, plan.Id ?? string.Empty);
+            activity?.SetTag("vapisync.difference_count", plan.Differences.Count);
             return new AssistantSyncResult
             {
                 AssistantId = plan.Id ?? string.Empty,
