@@ -67,10 +67,10 @@ internal sealed class VapiAssistantManager(
                 var state = await ReadStateAsync(request, leaseToken).ConfigureAwait(false);
                 var (target, facts) = Prepare(request, desired, settings, resolution, state);
                 credential = target.Credential;
-                (string Id, SyncOutcome Outcome) done;
+                Settled done;
                 try
                 {
-                    done = await ExecuteAsync(target, facts, leaseToken).ConfigureAwait(false);
+                    done = await ExecuteAsync(target, facts, dryRun: false, leaseToken).ConfigureAwait(false);
                 }
                 catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
                 {
@@ -79,7 +79,7 @@ internal sealed class VapiAssistantManager(
                 }
 
                 // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
-                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, leaseToken).ConfigureAwait(false);
+                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id!, done.Outcome, leaseToken).ConfigureAwait(false);
                 if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
                     await Guard(() => store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
@@ -122,10 +122,11 @@ internal sealed class VapiAssistantManager(
             var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
             var state = await ReadStateAsync(request, cancellationToken).ConfigureAwait(false);
             var (target, facts) = Prepare(request, desired, settings, resolution, state);
-            var plan = await PlanAsync(target, facts, cancellationToken).ConfigureAwait(false);
-            DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", plan.Differences.Count, target.Credential.Source);
+            var plan = await ExecuteAsync(target, facts, dryRun: true, cancellationToken).ConfigureAwait(false);
+            var differences = plan.Differences ?? [];
+            DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", differences.Count, target.Credential.Source);
             VapiSyncTelemetry.Complete(activity, plan.Outcome, plan.Id ?? string.Empty);
-            activity?.SetTag("vapisync.difference_count", plan.Differences.Count);
+            activity?.SetTag("vapisync.difference_count", differences.Count);
             return new AssistantSyncResult
             {
                 AssistantId = plan.Id ?? string.Empty,
@@ -134,7 +135,7 @@ internal sealed class VapiAssistantManager(
                 CredentialSource = target.Credential.Source,
                 Orphans = state?.Orphans ?? [],
                 IsDryRun = true,
-                Differences = plan.Differences,
+                Differences = differences,
             };
         }
         catch (Exception ex)
@@ -143,46 +144,6 @@ internal sealed class VapiAssistantManager(
             DryRunLog.Failed(logger, RedactedException.Of(ex), request.OrganizationId, request.AgentKey);
             throw;
         }
-    }
-
-    /// <summary>The planner's loop of <see cref="ExecuteAsync"/> with every write replaced by what it would change; reads (listing, GET) are made.</summary>
-    private async Task<(string? Id, SyncOutcome Outcome, IReadOnlyList<Fleet.FleetFieldDifference> Differences)> PlanAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
-    {
-        for (var step = 0; step < MaxSteps; step++)
-        {
-            var decision = SyncPlanner.Decide(facts);
-            switch (decision.Step)
-            {
-                case SyncStep.Skip:
-                    return (decision.AssistantId!, SyncOutcome.Unchanged, []);
-                case SyncStep.Move:
-                    facts = facts with { Moved = true };
-                    break;
-                case SyncStep.Lookup:
-                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
-                    if (found.Count > 1)
-                    {
-                        DryRunLog.DuplicatesPlanned(logger, target.OrganizationId, target.AgentKey, found[0], found.Count - 1);
-                    }
-
-                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
-                    break;
-                case SyncStep.Create:
-                    return (null, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), new JsonObject()));
-                default:
-                    // The PATCH's 404 seen by a read: the planner goes on exactly as the sync would after the failed PATCH.
-                    if (await gateway.GetAsync(target.Credential, decision.AssistantId!, cancellationToken).ConfigureAwait(false) is { } remote)
-                    {
-                        return (decision.AssistantId!, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), remote));
-                    }
-
-                    DryRunLog.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
-                    facts = facts.WithMissing(decision.AssistantId!);
-                    break;
-            }
-        }
-
-        throw new InvalidOperationException($"The dry run of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
     }
 
     private ValueTask<AssistantState?> ReadStateAsync(AssistantSyncRequest request, CancellationToken cancellationToken) =>
@@ -198,8 +159,13 @@ internal sealed class VapiAssistantManager(
         return (target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain));
     }
 
-    /// <summary>Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled.</summary>
-    private async Task<(string Id, SyncOutcome Outcome)> ExecuteAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled. A dry run
+    /// walks the same loop on the same facts and differs only in the write steps: where the sync would POST, it returns
+    /// the planned create with every field; where it would PATCH, it reads the assistant and returns the differences (a
+    /// 404 there goes on like a PATCH's 404); duplicates the lookup finds are logged, not deleted.
+    /// </summary>
+    private async Task<Settled> ExecuteAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
     {
         for (var step = 0; step < MaxSteps; step++)
         {
@@ -207,42 +173,78 @@ internal sealed class VapiAssistantManager(
             switch (decision.Step)
             {
                 case SyncStep.Skip:
-                    return (decision.AssistantId!, SyncOutcome.Unchanged);
+                    return new Settled(decision.AssistantId!, SyncOutcome.Unchanged);
                 case SyncStep.Move:
                     // No I/O: the old account's assistant is dealt with once the new one is settled (AccountMove.CompleteAsync).
                     facts = facts with { Moved = true };
                     break;
                 case SyncStep.Lookup:
-                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
-                    if (found.Count > 1)
-                    {
-                        // Duplicates left by creates that could not converge: every side keeps the same winner.
-                        await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+                    facts = await LookUpAsync(target, facts, dryRun, cancellationToken).ConfigureAwait(false);
                     break;
+                case SyncStep.Create when dryRun:
+                    return new Settled(null, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), new JsonObject()));
                 case SyncStep.Create:
                     var (id, adopted) = await safeCreate.CreateAsync(target, cancellationToken).ConfigureAwait(false);
-                    return (id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
+                    return new Settled(id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
                 default:
-                    try
+                    var patched = dryRun
+                        ? await CompareAsync(target, decision, cancellationToken).ConfigureAwait(false)
+                        : await PatchAsync(target, decision, cancellationToken).ConfigureAwait(false);
+                    if (patched is { } settled)
                     {
-                        await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
-                        return (decision.AssistantId!, decision.Outcome);
-                    }
-                    catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
-                    {
-                        Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
-                        index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
-                        facts = facts.WithMissing(decision.AssistantId!);
+                        return settled;
                     }
 
+                    facts = facts.WithMissing(decision.AssistantId!);
                     break;
             }
         }
 
-        throw new InvalidOperationException($"The sync of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
+        throw new InvalidOperationException($"The {(dryRun ? "dry run" : "sync")} of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
+    }
+
+    private async Task<SyncFacts> LookUpAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
+    {
+        var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+        if (found.Count > 1 && dryRun)
+        {
+            DryRunLog.DuplicatesPlanned(logger, target.OrganizationId, target.AgentKey, found[0], found.Count - 1);
+        }
+        else if (found.Count > 1)
+        {
+            // Duplicates left by creates that could not converge: every side keeps the same winner.
+            await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
+        }
+
+        return facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+    }
+
+    /// <summary>PATCHes the planned assistant; <see langword="null"/> when Vapi answers 404 (deleted in the dashboard, or a stale id).</summary>
+    private async Task<Settled?> PatchAsync(SyncTarget target, SyncDecision decision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
+            return new Settled(decision.AssistantId, decision.Outcome);
+        }
+        catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
+        {
+            Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+            index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
+            return null;
+        }
+    }
+
+    /// <summary>A dry run's PATCH: reads the assistant and compares; <see langword="null"/> on 404, with nothing recorded (the index is left as it is).</summary>
+    private async Task<Settled?> CompareAsync(SyncTarget target, SyncDecision decision, CancellationToken cancellationToken)
+    {
+        if (await gateway.GetAsync(target.Credential, decision.AssistantId!, cancellationToken).ConfigureAwait(false) is { } remote)
+        {
+            return new Settled(decision.AssistantId, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), remote));
+        }
+
+        DryRunLog.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+        return null;
     }
 
     public async Task<IReadOnlyList<AssistantSyncItemResult>> EnsureAssistantsAsync(
@@ -347,4 +349,7 @@ internal sealed class VapiAssistantManager(
         activity?.SetTag("vapisync.credential.source", credential.Source);
         return resolution;
     }
+
+    /// <summary>Where the step loop ended: the assistant (<see langword="null"/> for a dry run's planned create), the outcome, and a dry run's differences.</summary>
+    private readonly record struct Settled(string? Id, SyncOutcome Outcome, IReadOnlyList<Fleet.FleetFieldDifference>? Differences = null);
 }
