@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +14,6 @@ namespace VapiSync.Client.IntegrationTests;
 /// </summary>
 public sealed class DryRunTests
 {
-    private const string AcmeKey = "sk-acme-dry-run-key";
-    private const string AcmeAccount = "acme-account";
-
     private static readonly string[] EveryField = ["firstMessage", "metadata", "model", "name", "voice"];
 
     [Fact]
@@ -142,15 +138,10 @@ public sealed class DryRunTests
     public async Task DryRun_OrganizationGainsItsOwnKey_PlansMovedAndTouchesNeitherAccount()
     {
         var keys = new AccountMoveTests.SwitchableKeyStore();
-        await using var host = await IntegrationHost.StartAsync(build: b =>
-        {
-            b.Services.AddSingleton(keys);
-            b.AddCredentialProvider<AccountMoveTests.SwitchableKeyStore>();
-        });
-        host.Server.AddApiKey(AcmeKey, AcmeAccount);
+        await using var host = await AccountMoveTests.StartAsync(keys);
         var ct = IntegrationHost.Deadline();
         var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
-        keys.Keys["acme"] = AcmeKey;
+        keys.Keys["acme"] = AccountMoveTests.AcmeKey;
         var before = await StateAsync(host, "acme");
         host.Server.ClearRequests();
 
@@ -161,8 +152,8 @@ public sealed class DryRunTests
         AssertNoWrites(host);
         Assert.Equal(before, await StateAsync(host, "acme"));
         Assert.Equal(first.AssistantId, Assert.Single(host.AssistantsOf("agent-1", "acme", IntegrationHost.PlatformAccount))["id"]!.GetValue<string>());
-        Assert.Empty(host.AssistantsOf("agent-1", "acme", AcmeAccount));
-        Assert.DoesNotContain(host.Logs.Collector.GetSnapshot(), r => r.Message.Contains(AcmeKey, StringComparison.Ordinal));
+        Assert.Empty(host.AssistantsOf("agent-1", "acme", AccountMoveTests.AcmeAccount));
+        Assert.DoesNotContain(host.Logs.Collector.GetSnapshot(), r => r.Message.Contains(AccountMoveTests.AcmeKey, StringComparison.Ordinal));
 
         var moved = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(org: "acme"), ct);
         Assert.Equal(SyncOutcome.Moved, moved.Outcome);
@@ -255,33 +246,18 @@ public sealed class DryRunTests
     [Fact]
     public async Task DryRun_IsTracedAsAPlanWithItsReadsAsChildren_NeverAsASync()
     {
-        var activities = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "VapiSync.Client",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                lock (activities)
-                {
-                    activities.Add(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new ActivityRecorder();
+        var activities = recorder.Stopped;
         await using var host = await IntegrationHost.StartAsync();
         var ct = IntegrationHost.Deadline();
         var synced = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "traced-plan"), ct);
 
         await host.Manager.EnsureAssistantAsync(DryRun(IntegrationHost.Request(agent: "traced-plan", name: "Front desk")), ct);
 
-        lock (activities)
-        {
-            var plan = activities.Single(a => a.OperationName == "vapisync plan" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
-            Assert.Equal(("updated", synced.AssistantId, 1), (plan.GetTagItem("vapisync.outcome"), plan.GetTagItem("vapisync.assistant_id"), plan.GetTagItem("vapisync.difference_count")));
-            Assert.Equal(["vapi get", "vapisync credential"], activities.Where(a => a.ParentSpanId == plan.SpanId).Select(a => a.OperationName).Order(StringComparer.Ordinal));
-            Assert.Single(activities, a => a.OperationName == "vapisync sync" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
-        }
+        var plan = Assert.Single(activities, a => a.OperationName == "vapisync plan" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
+        Assert.Equal(("updated", synced.AssistantId, 1), (plan.GetTagItem("vapisync.outcome"), plan.GetTagItem("vapisync.assistant_id"), plan.GetTagItem("vapisync.difference_count")));
+        Assert.Equal(["vapi get", "vapisync credential"], activities.Where(a => a.ParentSpanId == plan.SpanId).Select(a => a.OperationName).Order(StringComparer.Ordinal));
+        Assert.Single(activities, a => a.OperationName == "vapisync sync" && (string?)a.GetTagItem("vapisync.agent_key") == "traced-plan");
     }
 
     private static AssistantSyncRequest DryRun(AssistantSyncRequest request) => request with { DryRun = true };
