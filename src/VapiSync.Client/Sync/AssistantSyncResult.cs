@@ -36,6 +36,7 @@ public sealed record AssistantSyncResult
     /// <summary>
     /// Gets the agent's assistants left in accounts it no longer uses because they could not be deleted there (see
     /// <see cref="AssistantState.Orphans"/>); empty when there are none. Each is logged as a warning when recorded.
+    /// For a dry run, those recorded so far (the dry run deletes none).
     /// </summary>
     public IReadOnlyList<OrphanedAssistant> Orphans { get; init; } = [];
 }
