@@ -26,6 +26,9 @@ public sealed class FakeVapiServer : IAsyncDisposable
     private readonly RequestLog _log;
     private readonly FaultApplier _faults;
     private readonly AssistantEndpoints _endpoints;
+    private readonly object _idleLock = new();
+    private int _inFlight;
+    private TaskCompletionSource _idle = CompletedIdle();
 
     private FakeVapiServer(WebApplication app, FakeVapiServerOptions options)
     {
@@ -50,6 +53,27 @@ public sealed class FakeVapiServer : IAsyncDisposable
 
     /// <summary>Gets every request received so far, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _log.Snapshot();
+
+    /// <summary>Gets how many requests the server has received and not finished handling yet.</summary>
+    /// <remarks>
+    /// A request the client abandoned (its timeout, its cancellation) is still handled to the end, as a real server
+    /// would: it may create or change an assistant after the client has moved on.
+    /// </remarks>
+    public int RequestsInFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Waits until no request is being handled: every request received so far, including those their clients
+    /// abandoned, has been answered (or failed) and its effect is visible in <see cref="GetAssistants"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the server is idle.</returns>
+    public Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_idleLock)
+        {
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Starts a server on a loopback port.</summary>
     /// <param name="options">How to start; defaults when <see langword="null"/>.</param>
@@ -146,7 +170,40 @@ public sealed class FakeVapiServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
+    private static TaskCompletionSource CompletedIdle()
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        idle.SetResult();
+        return idle;
+    }
+
     private async Task HandleAsync(HttpContext context)
+    {
+        lock (_idleLock)
+        {
+            if (_inFlight++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_idleLock)
+            {
+                if (--_inFlight == 0)
+                {
+                    _idle.SetResult();
+                }
+            }
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";

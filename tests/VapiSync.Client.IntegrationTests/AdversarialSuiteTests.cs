@@ -161,7 +161,10 @@ public sealed class AdversarialSuiteTests : IAsyncLifetime
 
             await Task.WhenAll(batch);
 
-            // Quiescence, then one clean sync per agent on every live manager.
+            // Quiescence, then one clean sync per agent on every live manager. Quiescence includes the server: a request
+            // its client abandoned (cancelled, timed out) is still handled, and on a loaded machine it may create or
+            // change an assistant after later requests — as Vapi may. No client can order itself after such a write.
+            await _server.WaitForIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
             _server.Faults.Clear();
             sharedStore.FailNextWrite(false);
             foreach (var (agent, v) in latest)
@@ -172,11 +175,12 @@ public sealed class AdversarialSuiteTests : IAsyncLifetime
                     var request = Request(org, agent, v) with { Force = true };
                     if (IsValid(agent))
                     {
-                        await CleanSyncAsync(host.GetRequiredService<IVapiAssistantManager>(), request);
+                        await CleanSyncAsync(_server, host.GetRequiredService<IVapiAssistantManager>(), request);
                     }
                 }
             }
 
+            await _server.WaitForIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
             foreach (var (agent, v) in latest)
             {
                 if (!IsValid(agent))
@@ -187,7 +191,7 @@ public sealed class AdversarialSuiteTests : IAsyncLifetime
                 var held = _server.GetAssistants(account).Where(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/{Uri.EscapeDataString(AgentPool[agent])}").ToList();
 
                 Assert.True(held.Count == 1, $"agent {agent}: {held.Count} assistants\n{Trace(key)}");
-                Assert.Equal($"v{v}", held[0]["firstMessage"]!.GetValue<string>());
+                Assert.True($"v{v}" == held[0]["firstMessage"]!.GetValue<string>(), $"agent {agent}: holds {held[0]["firstMessage"]}, latest is v{v}\n{Trace(key)}");
             }
 
             foreach (var (error, callerCancelled) in errors)
@@ -214,7 +218,7 @@ public sealed class AdversarialSuiteTests : IAsyncLifetime
         body is null ? string.Empty : System.Text.Json.Nodes.JsonNode.Parse(body) is { } json ? $"{json["firstMessage"]} {json["metadata"]?["vapiSyncKey"]}" : string.Empty;
 
     /// <summary>No fault is injected any more, but a loaded machine can still miss a short timeout, and a listing started before quiescence may have met a fault: retry.</summary>
-    private static async Task CleanSyncAsync(IVapiAssistantManager manager, AssistantSyncRequest request)
+    private static async Task CleanSyncAsync(FakeVapiServer server, IVapiAssistantManager manager, AssistantSyncRequest request)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -225,7 +229,9 @@ public sealed class AdversarialSuiteTests : IAsyncLifetime
             }
             catch (VapiSyncException ex) when (attempt < 20 && ex is not Http.VapiValidationException)
             {
-                // e.g. joining a listing an earlier (cancelled) save started before quiescence, which met a fault
+                // e.g. joining a listing an earlier (cancelled) save started before quiescence, which met a fault, or a
+                // request that missed the suite's short timeout: let what it left in flight land before trying again.
+                await server.WaitForIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
             }
         }
     }

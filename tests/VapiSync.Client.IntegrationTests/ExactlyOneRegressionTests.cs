@@ -83,7 +83,9 @@ public sealed class ExactlyOneRegressionTests
         var results = await Task.WhenAll(saves);
 
         Assert.All(results, r => Assert.Equal(SyncOutcome.Created, r.Outcome));
-        Assert.Equal(1, host.Count("GET", "/assistant"));
+        var listings = host.Server.Requests.Where(r => r.Method == "GET" && r.Path == "/assistant").ToList();
+        Assert.Single(listings, r => !r.Query.Contains("createdAtGe", StringComparison.Ordinal)); // the account, once
+        Assert.Equal(32, listings.Count(r => r.Query.Contains("createdAtGe", StringComparison.Ordinal))); // each create's convergence window
     }
 
     [Fact]

@@ -275,11 +275,13 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task SlowVapiCall_LongerThanTheLease_LeaseIsRenewed_OnePostNoTakeover()
     {
-        await using var slowVapi = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-pg", Latency = TimeSpan.FromSeconds(3) });
-        await using var a = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
-        await using var b = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+        // A lease of 4 s renews every 1.3 s and counts as lost after 2.7 s without a renewal: long enough that a loaded CI
+        // machine's late timers do not lose it, short enough that the calls below outlast it twice over.
+        await using var slowVapi = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-pg", Latency = TimeSpan.FromSeconds(5) });
+        await using var a = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(4));
+        await using var b = new Instance(slowVapi, _schema, o => o.LeaseDuration = TimeSpan.FromSeconds(4));
 
-        // Each sync of a new agent takes two calls of 3 s (listing, then POST): three times the lease without renewal.
+        // Each sync of a new agent takes two calls of 5 s (listing, then POST): two and a half times the lease without renewal.
         var results = await Task.WhenAll(a.Manager.EnsureAssistantAsync(Request("agent"), Deadline()), b.Manager.EnsureAssistantAsync(Request("agent"), Deadline()));
 
         Assert.Equal(1, slowVapi.Requests.Count(r => r.Method == "POST"));

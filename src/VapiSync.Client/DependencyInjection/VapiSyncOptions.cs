@@ -88,17 +88,21 @@ public sealed class VapiSyncOptions
 
     /// <summary>
     /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
-    /// created for the same agent at the same moment — for instances that share no state store and no cross-instance
-    /// lock. After each create, one list request reads the assistants created within this window of it; the oldest
-    /// (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted.
-    /// <see cref="TimeSpan.Zero"/> turns the check off (right for one instance, or instances sharing a cross-instance lock).
+    /// created for the same agent at the same moment — the guard for instances that share no state store and no
+    /// cross-instance lock. After each create, one list request reads the assistants created within this window of it;
+    /// the oldest (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted,
+    /// so two instances that save the same new agent at once end with one assistant when both calls return.
+    /// <see cref="TimeSpan.Zero"/> turns the check off: right when every instance shares a cross-instance lock (the
+    /// PostgreSQL store's fenced lease serializes the syncs of an agent) or only one instance runs.
     /// </summary>
     /// <remarks>
-    /// The list request returns every assistant of the account created within the window, so its cost grows with the
-    /// account's create rate times twice the window: keep the window to the time two instances' saves of one agent can be
-    /// apart (a second or two), and prefer a shared lock (PostgreSQL) for high create rates.
+    /// The cost is one list request per create (creates happen once per agent; updates never pay it). That request
+    /// returns every assistant of the account created within ±window, so it stays one page (<see cref="ListPageSize"/>)
+    /// up to about <c>ListPageSize / (2 × window)</c> creates per second across the account — 250 per second with the
+    /// defaults; above that each create reads several pages. Keep the window to the time two instances' saves of one
+    /// agent can be apart.
     /// </remarks>
-    /// <value>The default value is <see cref="TimeSpan.Zero"/> (off).</value>
+    /// <value>The default value is 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan ConvergenceWindow { get; set; }
+    public TimeSpan ConvergenceWindow { get; set; } = TimeSpan.FromSeconds(2);
 }
