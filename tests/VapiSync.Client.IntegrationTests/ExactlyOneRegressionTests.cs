@@ -109,4 +109,50 @@ public sealed class ExactlyOneRegressionTests
         Assert.Equal(2, a.Count("POST", "/assistant") - 2); // both POSTed (neither could know); the loser was deleted
         Assert.Equal(1, a.Count("DELETE"));
     }
+
+    [Fact]
+    public async Task TwoInstancesSharingOnlyTheAccount_BulkCreateTheSameAgents_OneAssistantEach_OneWindowListingPerBulk()
+    {
+        // Default options: the convergence window is on. A bulk call checks its creates with one listing, not one each.
+        await using var a = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        await using var b = a.Another();
+        var ct = IntegrationHost.Deadline();
+        var agents = Enumerable.Range(0, 24).Select(i => IntegrationHost.Request(agent: $"bulk-{i}")).ToList();
+        var options = new BulkSyncOptions { MaxDegreeOfParallelism = 8 };
+
+        var start = new TaskCompletionSource();
+        var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantsAsync(agents, options, ct); });
+        var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantsAsync(agents, options, ct); });
+        start.SetResult();
+        var results = await Task.WhenAll(fromA, fromB);
+
+        Assert.All(results.SelectMany(r => r), r => Assert.True(r.Succeeded, r.Error?.ToString()));
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var only = Assert.Single(a.AssistantsOf($"bulk-{i}"));
+            Assert.Equal(only["id"]!.GetValue<string>(), results[0][i].Result!.AssistantId);
+            Assert.Equal(only["id"]!.GetValue<string>(), results[1][i].Result!.AssistantId);
+        }
+
+        // Each bulk call made one window listing, whatever the number of its creates.
+        Assert.Equal(2, a.Server.Requests.Count(r => r.Method == "GET" && r.Query.Contains("createdAtGe", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task BulkCreate_ConvergenceListingFails_ItemsStillSucceed_NextSyncOfEachListsAndSettles()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm"), ct); // the account is listed
+        host.Server.Faults.Enqueue("GET", "/assistant", Fault.Status(503), times: 10); // the batch's window listing (and its retry) fail
+
+        var results = await host.Manager.EnsureAssistantsAsync([IntegrationHost.Request(agent: "x-1"), IntegrationHost.Request(agent: "x-2")], cancellationToken: ct);
+        host.Server.Faults.Clear();
+        Assert.All(results, r => Assert.Equal(SyncOutcome.Created, r.Result!.Outcome));
+
+        // Unsettled: the next sync of each lists the account before trusting its state.
+        var before = host.Count("GET", "/assistant");
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "x-1"), ct);
+        Assert.True(host.Count("GET", "/assistant") > before);
+    }
 }

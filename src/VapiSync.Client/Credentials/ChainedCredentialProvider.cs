@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VapiSync.Client.Credentials.Internal;
-using VapiSync.Client.Diagnostics;
 
 namespace VapiSync.Client.Credentials;
 
@@ -15,7 +14,7 @@ public sealed class ChainedCredentialProvider : ICredentialProvider
 {
     private readonly ICredentialProvider[] _providers;
     private readonly ILogger _logger;
-    private readonly VapiSyncMetrics? _metrics;
+    private readonly CredentialMetrics? _metrics;
 
     /// <summary>Initializes a new instance of the <see cref="ChainedCredentialProvider"/> class.</summary>
     /// <param name="providers">The providers, asked in this order.</param>
@@ -25,7 +24,7 @@ public sealed class ChainedCredentialProvider : ICredentialProvider
     {
     }
 
-    internal ChainedCredentialProvider(IEnumerable<ICredentialProvider> providers, ILogger? logger, VapiSyncMetrics? metrics)
+    internal ChainedCredentialProvider(IEnumerable<ICredentialProvider> providers, ILogger? logger, CredentialMetrics? metrics)
     {
         ArgumentNullException.ThrowIfNull(providers);
         _providers = [.. providers];

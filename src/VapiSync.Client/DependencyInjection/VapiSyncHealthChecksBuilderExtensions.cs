@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using VapiSync.Client.Diagnostics.Internal;
+using VapiSync.Client.Resilience.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

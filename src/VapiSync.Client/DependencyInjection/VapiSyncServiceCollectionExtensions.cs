@@ -7,7 +7,6 @@ using VapiSync.Client;
 using VapiSync.Client.Credentials;
 using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.DependencyInjection.Internal;
-using VapiSync.Client.Diagnostics;
 using VapiSync.Client.Fleet;
 using VapiSync.Client.Fleet.Internal;
 using VapiSync.Client.Http;
@@ -80,7 +79,10 @@ public static class VapiSyncServiceCollectionExtensions
         services.AddOptions<VoiceRuleRegistrations>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<VapiSyncMetrics>();
+        services.TryAddSingleton<SyncMetrics>();
+        services.TryAddSingleton<RequestMetrics>();
+        services.TryAddSingleton<CredentialMetrics>();
+        services.TryAddSingleton<CircuitMetrics>();
         services.TryAddSingleton<VapiCircuitBreaker>();
         services.TryAddSingleton<IVapiCircuitBreaker>(sp => sp.GetRequiredService<VapiCircuitBreaker>());
         services.TryAddSingleton<IVoiceNormalizer, VoiceNormalizer>();
@@ -113,7 +115,7 @@ public static class VapiSyncServiceCollectionExtensions
             return new VapiClient(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
                 sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>(),
-                sp.GetRequiredService<VapiSyncMetrics>(),
+                sp.GetRequiredService<RequestMetrics>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<VapiClient>>(),
                 sp.GetRequiredService<RetryAfterPauses>(),
@@ -127,7 +129,7 @@ public static class VapiSyncServiceCollectionExtensions
                 .Append(new OptionsCredentialProvider(sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>()))
                 .Append(new EnvironmentCredentialProvider(sp.GetRequiredService<IOptionsMonitor<VapiSyncOptions>>())),
             sp.GetRequiredService<ILogger<ChainedCredentialProvider>>(),
-            sp.GetRequiredService<VapiSyncMetrics>()));
+            sp.GetRequiredService<CredentialMetrics>()));
         return builder;
     }
 

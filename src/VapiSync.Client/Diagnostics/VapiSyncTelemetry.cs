@@ -17,21 +17,4 @@ public static class VapiSyncTelemetry
         activity?.SetTag("vapisync.agent_key", agentKey);
         return activity;
     }
-
-    internal static void Complete(Activity? activity, SyncOutcome outcome, string assistantId)
-    {
-        activity?.SetTag("vapisync.outcome", OutcomeName(outcome));
-        activity?.SetTag("vapisync.assistant_id", assistantId);
-    }
-
-    internal static string OutcomeName(SyncOutcome outcome) => outcome switch
-    {
-        SyncOutcome.Created => "created",
-        SyncOutcome.Updated => "updated",
-        SyncOutcome.Unchanged => "unchanged",
-        SyncOutcome.Recreated => "recreated",
-        SyncOutcome.Adopted => "adopted",
-        SyncOutcome.Moved => "moved",
-        _ => "unknown",
-    };
 }

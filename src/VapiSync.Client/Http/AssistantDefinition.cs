@@ -59,16 +59,7 @@ public sealed class AssistantDefinition
 
     /// <summary>Creates a deep copy of this definition.</summary>
     /// <returns>A copy that shares no state with this instance.</returns>
-    public AssistantDefinition Clone() => new()
-    {
-        Name = Name,
-        FirstMessage = FirstMessage,
-        Model = Model?.DeepClone().AsObject(),
-        Voice = Voice?.Clone(),
-        Transcriber = Transcriber?.DeepClone().AsObject(),
-        Metadata = Metadata?.DeepClone().AsObject(),
-        ExtensionData = ExtensionData is null ? null : new(ExtensionData),
-    };
+    public AssistantDefinition Clone() => Copy(Name, FirstMessage, Model, Voice, Transcriber, Metadata, ExtensionData);
 
     /// <summary>Reads a definition from Vapi-shaped JSON.</summary>
     /// <param name="json">A JSON object in Vapi's assistant shape.</param>
@@ -80,6 +71,22 @@ public sealed class AssistantDefinition
         return JsonSerializer.Deserialize(json, VapiJsonContext.Default.AssistantDefinition)
             ?? throw new JsonException("The JSON text is 'null', not an assistant object.");
     }
+
+    /// <summary>
+    /// The one deep copy of the typed fields, shared by <see cref="Clone"/> and <see cref="Http.VapiAssistant.ToDefinition"/>:
+    /// a field added here cannot be left out of either (the tests in <c>AssistantFieldsTests</c> check the types agree).
+    /// </summary>
+    internal static AssistantDefinition Copy(
+        string? name, string? firstMessage, JsonObject? model, VoiceConfig? voice, JsonObject? transcriber, JsonObject? metadata, Dictionary<string, JsonElement>? extensionData) => new()
+    {
+        Name = name,
+        FirstMessage = firstMessage,
+        Model = model?.DeepClone().AsObject(),
+        Voice = voice?.Clone(),
+        Transcriber = transcriber?.DeepClone().AsObject(),
+        Metadata = metadata?.DeepClone().AsObject(),
+        ExtensionData = extensionData is null ? null : new(extensionData),
+    };
 
     /// <summary>Writes this definition as Vapi-shaped JSON, exactly as it was given (read-only fields included).</summary>
     /// <returns>The JSON text.</returns>

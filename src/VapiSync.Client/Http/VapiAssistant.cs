@@ -74,16 +74,7 @@ public sealed class VapiAssistant
     /// <returns>A definition that, sent back to Vapi, describes this assistant.</returns>
     public AssistantDefinition ToDefinition()
     {
-        var definition = new AssistantDefinition
-        {
-            Name = Name,
-            FirstMessage = FirstMessage,
-            Model = Model?.DeepClone().AsObject(),
-            Voice = Voice?.Clone(),
-            Transcriber = Transcriber?.DeepClone().AsObject(),
-            Metadata = Metadata?.DeepClone().AsObject(),
-            ExtensionData = ExtensionData is null ? null : new(ExtensionData),
-        };
+        var definition = AssistantDefinition.Copy(Name, FirstMessage, Model, Voice, Transcriber, Metadata, ExtensionData);
         Internal.AssistantPayload.RemoveReadOnlyFields(definition.ExtensionData);
         return definition;
     }

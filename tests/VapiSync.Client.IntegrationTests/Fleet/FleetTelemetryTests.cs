@@ -22,7 +22,7 @@ public sealed class FleetTelemetryTests
         var counted = writes.GetMeasurementSnapshot().Select(m => $"{m.Tags["vapisync.fleet.operation"]}:{m.Tags["vapisync.fleet.status"]}").Order(StringComparer.Ordinal);
         Assert.Equal(["delete:done", "delete:done", "delete:done", "delete:done", "patch_voice:done", "patch_voice:done", "patch_voice:done", "reapply:done"], counted);
         Assert.Equal(9, findings.GetMeasurementSnapshot().Sum(m => m.Value));
-        var logged = host.Logs.Collector.GetSnapshot().Where(r => r.Id.Id == 7001).Select(r => r.Message).ToList();
+        var logged = host.Logs.Collector.GetSnapshot().Where(r => r.Id.Id == 8001).Select(r => r.Message).ToList();
         Assert.Equal(result.Actions.Count, logged.Count);
         Assert.All(result.Actions, a => Assert.Contains(logged, m => m.Contains(a.AssistantId, StringComparison.Ordinal)));
         Assert.DoesNotContain(host.Logs.Collector.GetSnapshot(), r => r.Message.Contains(IntegrationHost.PlatformKey, StringComparison.Ordinal));

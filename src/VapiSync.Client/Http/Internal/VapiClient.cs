@@ -23,7 +23,7 @@ internal sealed class VapiClient : IVapiClient
 
     private readonly HttpClient _http;
     private readonly IOptionsMonitor<VapiSyncOptions> _options;
-    private readonly VapiSyncMetrics _metrics;
+    private readonly RequestMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RetryAfterPauses _pauses;
@@ -37,7 +37,7 @@ internal sealed class VapiClient : IVapiClient
     /// <param name="pauses">The accounts' rate-limit pauses, waited before a request enters the pipeline.</param>
     /// <param name="totalTimeout">The pipeline's total request timeout: the longest a request waits for its account's pause.</param>
     public VapiClient(
-        HttpClient http, IOptionsMonitor<VapiSyncOptions> options, VapiSyncMetrics metrics, TimeProvider time, ILogger<VapiClient> logger,
+        HttpClient http, IOptionsMonitor<VapiSyncOptions> options, RequestMetrics metrics, TimeProvider time, ILogger<VapiClient> logger,
         RetryAfterPauses pauses, Func<TimeSpan> totalTimeout)
     {
         _http = http;

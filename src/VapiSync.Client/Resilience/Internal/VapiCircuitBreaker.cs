@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
-using VapiSync.Client.Diagnostics;
 
 namespace VapiSync.Client.Resilience.Internal;
 
@@ -11,7 +10,7 @@ internal sealed class VapiCircuitBreaker : IVapiCircuitBreaker
     private readonly ILogger _logger;
     private long _openedAtTicks;
 
-    public VapiCircuitBreaker(TimeProvider time, VapiSyncMetrics metrics, ILogger<VapiCircuitBreaker> logger)
+    public VapiCircuitBreaker(TimeProvider time, CircuitMetrics metrics, ILogger<VapiCircuitBreaker> logger)
     {
         _time = time;
         _logger = logger;

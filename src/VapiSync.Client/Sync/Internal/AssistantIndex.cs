@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
-using VapiSync.Client.Diagnostics;
 using VapiSync.Client.Http;
 
 namespace VapiSync.Client.Sync.Internal;

@@ -28,7 +28,7 @@ internal sealed class VapiAssistantManager(
     CredentialPolicy policy,
     AccountMove accounts,
     IOptionsMonitor<VapiSyncOptions> options,
-    VapiSyncMetrics metrics,
+    SyncMetrics metrics,
     TimeProvider time,
     ILogger<VapiAssistantManager> logger) : IVapiAssistantManager
 {
@@ -92,7 +92,7 @@ internal sealed class VapiAssistantManager(
 
             Log.Synced(logger, request.OrganizationId, request.AgentKey, synced.AssistantId, synced.Outcome, credential.Source);
             metrics.RecordSync(synced.Outcome, time.GetElapsedTime(started));
-            VapiSyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
+            SyncTelemetry.Complete(activity, synced.Outcome, synced.AssistantId);
             return new AssistantSyncResult
             {
                 AssistantId = synced.AssistantId, Outcome = synced.Outcome, Voice = voice, CredentialSource = credential.Source, Orphans = synced.Orphans,
@@ -258,18 +258,34 @@ internal sealed class VapiAssistantManager(
             MaxDegreeOfParallelism = Math.Clamp(options?.MaxDegreeOfParallelism ?? 8, 1, 256),
             CancellationToken = cancellationToken,
         };
+        // The convergence check of the batch's creates is one listing per account after the batch, not one per create.
+        var deferred = new DeferredConvergence();
         await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), parallel, async (i, ct) =>
         {
-            try
-            {
-                results[i] = new AssistantSyncItemResult { Request = items[i], Result = await EnsureAssistantAsync(items[i], ct).ConfigureAwait(false) };
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                results[i] = new AssistantSyncItemResult { Request = items[i], Error = ex };
-            }
+            deferred.Enter(i);
+            results[i] = await SyncItemAsync(items[i], items[i], ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        // An item whose create lost to another instance's older assistant syncs again: it adopts the winner.
+        var lost = await safeCreate.SettleDeferredAsync(deferred, cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(lost, parallel, async (i, ct) =>
+        {
+            DeferredConvergence.Leave();
+            results[i] = await SyncItemAsync(items[i], items[i] with { Force = true }, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return results;
+    }
+
+    private async Task<AssistantSyncItemResult> SyncItemAsync(AssistantSyncRequest request, AssistantSyncRequest effective, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new AssistantSyncItemResult { Request = request, Result = await EnsureAssistantAsync(effective, cancellationToken).ConfigureAwait(false) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new AssistantSyncItemResult { Request = request, Error = ex };
+        }
     }
 
     public async Task<bool> DeleteAssistantAsync(string organizationId, string agentKey, CancellationToken cancellationToken = default)

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging;
+using VapiSync.Client.Credentials.Internal;
+using VapiSync.Client.Http;
 
-namespace VapiSync.Client.Diagnostics;
+namespace VapiSync.Client.Sync.Internal;
 
-/// <summary>
-/// Every log the library writes, source-generated, with stable event ids (1xxx sync, 2xxx credentials, 3xxx HTTP,
-/// 4xxx resilience). Keys are never logged: at most a fingerprint (8 hex chars of their SHA-256).
-/// </summary>
+/// <summary>The sync's logs (event ids 1000–1099; account moves use 1200–1209). Keys are never logged: at most a fingerprint (8 hex chars of their SHA-256).</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Information, "Synced agent {AgentKey} of organization {OrganizationId}: {Outcome} assistant {AssistantId} (credential {CredentialSource})")]
@@ -35,7 +34,7 @@ internal static partial class Log
     /// <summary>
     /// A sync that failed. Vapi refusing the definition (a non-transient 4xx) is an expected outcome, not a fault of ours:
     /// it is logged once, with Vapi's messages and without a stack trace; anything else with its exception, scrubbed of
-    /// secrets (<see cref="Internal.RedactedException"/>).
+    /// secrets (<see cref="RedactedException"/>).
     /// </summary>
     public static void SyncFailed(ILogger logger, Exception exception, string organizationId, string agentKey)
     {
@@ -44,13 +43,13 @@ internal static partial class Log
             return;
         }
 
-        if (exception is Http.VapiApiException { IsTransient: false, StatusCode: >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError } rejected)
+        if (exception is VapiApiException { IsTransient: false, StatusCode: >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError } rejected)
         {
             SyncRejected(logger, organizationId, agentKey, (int)rejected.StatusCode, rejected.Message);
         }
         else
         {
-            SyncFailedCore(logger, Internal.RedactedException.Of(exception), organizationId, agentKey);
+            SyncFailedCore(logger, RedactedException.Of(exception), organizationId, agentKey);
         }
     }
 
@@ -74,38 +73,4 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Warning, "Could not flag the state of agent {AgentKey} of organization {OrganizationId} for a lookup after a create of unknown outcome ({ExceptionType}); a restart before its next sync may leave a duplicate")]
     public static partial void NeedsLookupNotStored(ILogger logger, string exceptionType, string organizationId, string agentKey);
-
-    [LoggerMessage(2000, LogLevel.Debug, "Using the Vapi key from {CredentialSource} (fingerprint {KeyFingerprint}) for organization {OrganizationId} after {Skipped} provider(s) without one")]
-    public static partial void CredentialResolved(ILogger logger, string organizationId, string credentialSource, string keyFingerprint, int skipped);
-
-    [LoggerMessage(2001, LogLevel.Warning, "Credential provider {CredentialProvider} failed for organization {OrganizationId} ({ExceptionType}: {ExceptionMessage}); trying the next one")]
-    public static partial void CredentialProviderFailed(ILogger logger, string credentialProvider, string organizationId, string exceptionType, string exceptionMessage);
-
-    [LoggerMessage(3000, LogLevel.Warning, "Vapi {Operation} answered {StatusCode}: {Message}")]
-    public static partial void VapiRequestFailed(ILogger logger, string operation, int statusCode, string message);
-
-    /// <summary>A 4xx other than 408/429: the caller gets the exception (and a sync logs it once, at Warning); Debug here avoids a second warning.</summary>
-    [LoggerMessage(3003, LogLevel.Debug, "Vapi {Operation} answered {StatusCode}: {Message}")]
-    public static partial void VapiRequestRejected(ILogger logger, string operation, int statusCode, string message);
-
-    [LoggerMessage(3001, LogLevel.Warning, "Vapi {Operation} got no answer ({ErrorCode}, {ExceptionType})")]
-    public static partial void VapiRequestNotAnswered(ILogger logger, string operation, string errorCode, string exceptionType);
-
-    [LoggerMessage(3002, LogLevel.Warning, "Listing the Vapi account of key {KeyFingerprint}: {Cells} group(s) of at least 1000 assistants share both createdAt and updatedAt to the millisecond; Vapi's list cannot page through them, so some may be missing")]
-    public static partial void ListingIncomplete(ILogger logger, string keyFingerprint, int cells);
-
-    [LoggerMessage(4000, LogLevel.Warning, "The Vapi circuit breaker opened for {BreakDuration}: calls are suspended")]
-    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
-
-    [LoggerMessage(4004, LogLevel.Warning, "The Vapi circuit breaker was isolated manually: calls are suspended until it is reset")]
-    public static partial void CircuitIsolated(ILogger logger);
-
-    [LoggerMessage(4001, LogLevel.Information, "The Vapi circuit breaker closed")]
-    public static partial void CircuitClosed(ILogger logger);
-
-    [LoggerMessage(4002, LogLevel.Information, "The Vapi circuit breaker is half-open: trying one call")]
-    public static partial void CircuitHalfOpened(ILogger logger);
-
-    [LoggerMessage(4003, LogLevel.Warning, "The Vapi circuit breaker was {Action} manually")]
-    public static partial void CircuitManuallyChanged(ILogger logger, string action);
 }

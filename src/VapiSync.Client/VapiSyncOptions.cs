@@ -87,9 +87,9 @@ public sealed class VapiSyncOptions
     public int MaxCreateAttempts { get; set; } = 3;
 
     /// <summary>
-    /// Gets or sets how far around a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
+    /// Gets or sets how far before a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
     /// created for the same agent at the same moment — the guard for instances that share no state store and no
-    /// cross-instance lock. After each create, one list request reads the assistants created within this window of it;
+    /// cross-instance lock. After each create, one list request reads the assistants created within this window before it;
     /// the oldest (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted,
     /// so two instances that save the same new agent at once end with one assistant when both calls return.
     /// <see cref="TimeSpan.Zero"/> turns the check off: right when every instance shares a cross-instance lock (the
@@ -97,10 +97,12 @@ public sealed class VapiSyncOptions
     /// </summary>
     /// <remarks>
     /// The cost is one list request per create (creates happen once per agent; updates never pay it). That request
-    /// returns every assistant of the account created within ±window, so it stays one page (<see cref="ListPageSize"/>)
-    /// up to about <c>ListPageSize / (2 × window)</c> creates per second across the account — 250 per second with the
-    /// defaults; above that each create reads several pages. Keep the window to the time two instances' saves of one
-    /// agent can be apart.
+    /// returns every assistant of the account created within the window before the new one, so it stays one page
+    /// (<see cref="ListPageSize"/>) up to about <c>ListPageSize / window</c> creates per second across the account —
+    /// 500 per second with the defaults. A bulk call (<see cref="IVapiAssistantManager.EnsureAssistantsAsync"/>) checks all
+    /// of its creates with one listing per account after the batch instead (an item whose create lost is synced again and
+    /// adopts the winner), so a bulk import stays linear. Keep the window to the time two instances' saves of one agent
+    /// can be apart.
     /// </remarks>
     /// <value>The default value is 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.CircuitBreaker;
-using VapiSync.Client.Resilience;
 
-namespace VapiSync.Client.Diagnostics.Internal;
+namespace VapiSync.Client.Resilience.Internal;
 
 /// <summary>The registration's failure status (Degraded by default) while the circuit breaker keeps calls from Vapi (open, isolated or probing), with when it opened.</summary>
 internal sealed class VapiSyncHealthCheck(IVapiCircuitBreaker breaker) : IHealthCheck

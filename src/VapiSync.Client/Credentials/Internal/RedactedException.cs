@@ -1,6 +1,4 @@
-using VapiSync.Client.Credentials.Internal;
-
-namespace VapiSync.Client.Diagnostics.Internal;
+namespace VapiSync.Client.Credentials.Internal;
 
 /// <summary>
 /// Stands in for an exception whose text (message, inner exceptions, stack) quotes a secret, when it is handed to a
