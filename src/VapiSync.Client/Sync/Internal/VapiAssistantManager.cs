@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
 using VapiSync.Client.Credentials.Internal;
 using VapiSync.Client.Diagnostics;
-using VapiSync.Client.Diagnostics.Internal;
 using VapiSync.Client.Http.Internal;
 using VapiSync.Client.Voices;
 
@@ -125,7 +124,7 @@ internal sealed class VapiAssistantManager(
             var plan = await ExecuteAsync(target, facts, dryRun: true, cancellationToken).ConfigureAwait(false);
             var differences = plan.Differences ?? [];
             DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", differences.Count, target.Credential.Source);
-            VapiSyncTelemetry.Complete(activity, plan.Outcome, plan.Id ?? string.Empty);
+            SyncTelemetry.Complete(activity, plan.Outcome, plan.Id ?? string.Empty);
             activity?.SetTag("vapisync.difference_count", differences.Count);
             return new AssistantSyncResult
             {
