@@ -12,8 +12,8 @@ namespace VapiSync.Client.IntegrationTests;
 /// <summary>Each agent's assistant lives in exactly one Vapi account, and moves (never duplicates) when its key changes.</summary>
 public sealed class AccountMoveTests
 {
-    private const string AcmeKey = "sk-acme-own-key";
-    private const string AcmeAccount = "acme-account";
+    internal const string AcmeKey = "sk-acme-own-key";
+    internal const string AcmeAccount = "acme-account";
 
     private static readonly string PlatformFingerprint = VapiCredential.ComputeFingerprint(IntegrationHost.PlatformKey);
     private static readonly string AcmeFingerprint = VapiCredential.ComputeFingerprint(AcmeKey);
@@ -119,14 +119,8 @@ public sealed class AccountMoveTests
     [Fact]
     public async Task Sync_Moved_TraceTaggedWithBothAccountsAndTheOldAssistantsFate()
     {
-        var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "VapiSync.Client",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new ActivityRecorder();
+        var activities = recorder.Stopped;
         var store = new SwitchableKeyStore();
         await using var host = await StartAsync(store);
 

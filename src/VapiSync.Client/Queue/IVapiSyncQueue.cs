@@ -14,7 +14,10 @@ public interface IVapiSyncQueue
     /// <param name="request">The organization, the agent and its definition.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The agent's entry after the enqueue (its <see cref="SyncQueueEntry.Version"/> identifies this save).</returns>
-    /// <exception cref="ArgumentException">The organization id or agent key is empty, or the definition is missing.</exception>
+    /// <exception cref="ArgumentException">
+    /// The organization id or agent key is empty, the definition is missing, or the request is a dry run
+    /// (<see cref="AssistantSyncRequest.DryRun"/>: a plan is returned by <see cref="IVapiAssistantManager.EnsureAssistantAsync"/>, never queued).
+    /// </exception>
     /// <exception cref="Http.VapiValidationException">The definition can never be sent to Vapi (checked before it is stored).</exception>
     ValueTask<SyncQueueEntry> EnqueueAsync(AssistantSyncRequest request, CancellationToken cancellationToken = default);
 

@@ -6,10 +6,12 @@ public interface IVapiAssistantManager
     /// <summary>
     /// Makes Vapi hold the requested definition: validates, normalizes the voice, resolves the organization's key,
     /// then creates, updates, adopts or recreates the agent's single assistant, or skips the call when nothing changed.
+    /// With <see cref="AssistantSyncRequest.DryRun"/> it only plans: the same steps up to the first write, which is
+    /// reported (<see cref="AssistantSyncResult.Outcome"/>, <see cref="AssistantSyncResult.Differences"/>) instead of sent.
     /// </summary>
     /// <param name="request">The organization, the agent and its definition.</param>
     /// <param name="cancellationToken">Cancels the sync.</param>
-    /// <returns>The assistant's id, what was done, what happened to the voice and where the key came from.</returns>
+    /// <returns>The assistant's id, what was done (or for a dry run would be done), what happened to the voice and where the key came from.</returns>
     /// <exception cref="ArgumentException">The organization id or agent key is empty, or the definition is missing.</exception>
     /// <exception cref="Http.VapiValidationException">The definition cannot be sent to Vapi (checked before any I/O).</exception>
     /// <exception cref="Credentials.VapiCredentialNotFoundException">No credential provider had a key.</exception>
@@ -19,6 +21,7 @@ public interface IVapiAssistantManager
     /// <summary>
     /// Syncs many agents with bounded parallelism. Each request gets its own result; one failure does not stop the rest.
     /// When Vapi answers 429 with <c>Retry-After</c>, every request to that account waits, not just the one refused.
+    /// Requests with <see cref="AssistantSyncRequest.DryRun"/> are planned, not synced, each in its own result.
     /// </summary>
     /// <param name="requests">The agents to sync.</param>
     /// <param name="options">Parallelism; defaults when <see langword="null"/>.</param>

@@ -304,6 +304,18 @@ public sealed class SyncQueueDrainerTests
     }
 
     [Fact]
+    public async Task Enqueue_DryRun_RefusedSoThePendingSaveIsNotReplacedByAPlan()
+    {
+        await using var h = new QueueHarness();
+        var pending = await h.Queue.EnqueueAsync(QueueHarness.Save("Pending"));
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(async () => await h.Queue.EnqueueAsync(QueueHarness.Save("Planned") with { DryRun = true }));
+
+        Assert.Equal("request", refused.ParamName);
+        Assert.Equal(pending, await h.Queue.GetAsync("org-1", "agent-1"));
+    }
+
+    [Fact]
     public async Task Discard_DropsAParkedItem()
     {
         await using var h = new QueueHarness();

@@ -75,6 +75,26 @@ public sealed class VapiAssistantManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Ensure_DryRunThroughAHostsOwnClient_ReadsTheAssistantAndNeverWrites()
+    {
+        var first = await _h.Manager.EnsureAssistantAsync(SyncHarness.Request());
+        var stored = await _h.Store.GetAsync("org-1", "agent-1");
+        Client.ClearReceivedCalls();
+        Client.GetAssistantAsync(Arg.Any<VapiCredential>(), first.AssistantId, Arg.Any<CancellationToken>())
+            .Returns(new VapiAssistant { Id = first.AssistantId, Name = "Edited in the dashboard" });
+
+        var plan = await _h.Manager.EnsureAssistantAsync(SyncHarness.Request(name: "Front desk") with { DryRun = true });
+
+        Assert.Equal((SyncOutcome.Updated, first.AssistantId, true), (plan.Outcome, plan.AssistantId, plan.IsDryRun));
+        var name = Assert.Single(plan.Differences, d => d.Path == "name");
+        Assert.Equal(("\"Front desk\"", "\"Edited in the dashboard\""), (name.Expected, name.Actual));
+        await Client.DidNotReceiveWithAnyArgs().CreateAssistantAsync(default!, default!, default);
+        await Client.DidNotReceiveWithAnyArgs().UpdateAssistantAsync(default!, default!, default!, default);
+        await Client.DidNotReceiveWithAnyArgs().DeleteAssistantAsync(default!, default!, default);
+        Assert.Equal(stored, await _h.Store.GetAsync("org-1", "agent-1"));
+    }
+
+    [Fact]
     public async Task Ensure_SkipUnchangedOff_PatchesEveryTime()
     {
         using var h = new SyncHarness(o => o.SkipUnchanged = false);

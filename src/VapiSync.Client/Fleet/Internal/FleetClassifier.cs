@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VapiSync.Client.Http;
 using VapiSync.Client.Http.Internal;
+using VapiSync.Client.Sync.Internal;
 using VapiSync.Client.Voices;
 
 namespace VapiSync.Client.Fleet.Internal;
@@ -103,8 +104,7 @@ internal static class FleetClassifier
     /// </summary>
     private static FleetFinding? Drift(VapiAssistant assistant, string agentKey, AccountView view, JsonObject desired, FleetFinding? legacyVoice)
     {
-        var actual = JsonSerializer.SerializeToNode(assistant, VapiJsonContext.Default.VapiAssistant)!.AsObject();
-        var differences = FieldDiff.Compare(desired, actual);
+        var differences = FieldDiff.Compare(desired, assistant);
         if (legacyVoice?.ReplacementVoice is { } replacement
             && JsonNode.DeepEquals(JsonSerializer.SerializeToNode(replacement, VapiJsonContext.Default.VoiceConfig), desired["voice"]))
         {

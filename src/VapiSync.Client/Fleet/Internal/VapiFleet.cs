@@ -90,7 +90,7 @@ internal sealed class VapiFleet : IVapiFleet
             _normalizer.Normalize,
             LiveAgentKeys(request, states.Listed),
             states.AssistantIds,
-            desired.ToDictionary(p => p.Key, p => JsonNode.Parse(p.Value.Body)!.AsObject(), StringComparer.Ordinal));
+            desired.ToDictionary(p => p.Key, p => p.Value.ToJsonObject(), StringComparer.Ordinal));
         var findings = FleetClassifier.Classify(view, input);
         progress?.Report(new FleetProgress(FleetPhase.Classifying, assistants.Count, assistants.Count));
 

@@ -16,6 +16,13 @@ internal sealed class VapiSyncQueue(
     {
         // A definition Vapi can never accept is refused now, while the caller can still tell its user.
         SyncRequestValidator.Validate(request);
+
+        // A queued save replaces the agent's pending one: a plan in its place would silently drop that save.
+        if (request.DryRun)
+        {
+            throw new ArgumentException("A dry run cannot be queued: it returns a plan, which only IVapiAssistantManager.EnsureAssistantAsync can hand back. Enqueue the request without DryRun.", nameof(request));
+        }
+
         return await StoreAsync(request.OrganizationId, request.AgentKey, SyncQueueOperation.Save, request with { Assistant = request.Assistant.Clone() }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -18,6 +18,9 @@ internal abstract class AssistantGateway
 
     public abstract Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken);
 
+    /// <summary>The assistant as Vapi holds it; <see langword="null"/> when Vapi answers 404 (a dry run's only read of one assistant).</summary>
+    public abstract Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken);
+
     /// <summary>Every assistant created in the window (unbounded where null), each once.</summary>
     public abstract IAsyncEnumerable<VapiAssistant> ListAsync(
         VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken);
@@ -34,6 +37,9 @@ internal abstract class AssistantGateway
 
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Body, cancellationToken);
+
+        public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
+            client.GetAssistantAsync(credential, assistantId, cancellationToken);
 
         public override IAsyncEnumerable<VapiAssistant> ListAsync(
             VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
@@ -55,6 +61,9 @@ internal abstract class AssistantGateway
 
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Definition, cancellationToken);
+
+        public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
+            client.GetAssistantAsync(credential, assistantId, cancellationToken);
 
         public override async IAsyncEnumerable<VapiAssistant> ListAsync(
             VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ internal sealed class DesiredAssistant
     /// <summary>Gets the body as a definition, for an <see cref="Http.IVapiClient"/> that is not the library's own.</summary>
     public AssistantDefinition Definition => _definition ??= JsonSerializer.Deserialize(Body, VapiJsonContext.Default.AssistantDefinition)!;
 
+    /// <summary>A fresh mutable copy of the body, for comparing with what Vapi holds (<see cref="FieldDiff"/>).</summary>
+    public JsonObject ToJsonObject() => JsonNode.Parse(Body)!.AsObject();
+
     public static DesiredAssistant Build(AssistantSyncRequest request, VoiceNormalization voice, string syncKeyMetadataName)
     {
         var syncKey = Sync.Internal.SyncKey.For(request.OrganizationId, request.AgentKey);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Credentials;
@@ -38,6 +39,11 @@ internal sealed class VapiAssistantManager(
         var settings = options.CurrentValue;
         var voice = normalizer.Normalize(request.Assistant.Voice);
         var desired = DesiredAssistant.Build(request, voice, settings.SyncKeyMetadataName);
+        if (request.DryRun)
+        {
+            return await DryRunAsync(request, voice, desired, settings, cancellationToken).ConfigureAwait(false);
+        }
+
         if (voice.Changed)
         {
             Log.VoiceNormalized(logger, request.OrganizationId, request.AgentKey, voice.Original?.ToString(), voice.Result?.ToString(), voice.AppliedRule?.Reason ?? "settings dropped");
@@ -60,16 +66,13 @@ internal sealed class VapiAssistantManager(
                 // A lock that is also the store may have read the state while taking the lease (one round trip, not two).
                 var state = lease.TryGetPrefetchedState(store, out var prefetched)
                     ? prefetched
-                    : await Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, leaseToken), "read the agent's state", leaseToken).ConfigureAwait(false);
-
-                // A failing key store is not a change of account: the key is judged against the recorded account.
-                credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
-                var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
-                var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
-                (string Id, SyncOutcome Outcome) done;
+                    : await ReadStateAsync(request, leaseToken).ConfigureAwait(false);
+                var (target, facts) = Prepare(request, desired, settings, resolution, state);
+                credential = target.Credential;
+                Settled done;
                 try
                 {
-                    done = await ExecuteAsync(target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain), leaseToken).ConfigureAwait(false);
+                    done = await ExecuteAsync(target, facts, dryRun: false, leaseToken).ConfigureAwait(false);
                 }
                 catch when (state is { NeedsLookup: false } && index.IsUncertain(credential, desired.SyncKey))
                 {
@@ -78,7 +81,7 @@ internal sealed class VapiAssistantManager(
                 }
 
                 // Settled in the credential's account: only now is an assistant left in the old account deleted (or recorded as an orphan).
-                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id, done.Outcome, leaseToken).ConfigureAwait(false);
+                synced = await accounts.CompleteAsync(new AgentAccount(request.OrganizationId, request.AgentKey, desired.SyncKey), state, credential, done.Id!, done.Outcome, leaseToken).ConfigureAwait(false);
                 if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
                     // Written and released in one statement where the lock is the store; else a fenced write, then the release.
@@ -110,8 +113,65 @@ internal sealed class VapiAssistantManager(
         }
     }
 
-    /// <summary>Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled.</summary>
-    private async Task<(string Id, SyncOutcome Outcome)> ExecuteAsync(SyncTarget target, SyncFacts facts, CancellationToken cancellationToken)
+    /// <summary>
+    /// A sync that stops before its first write: the same facts and the same planner, but where the sync would create the
+    /// plan is a create, and where it would PATCH the assistant is read and compared. No lock is taken (nothing is written,
+    /// so there is nothing to fence, and a plan must neither wait for nor hold up a real sync); no metric counts it as a sync.
+    /// </summary>
+    private async Task<AssistantSyncResult> DryRunAsync(AssistantSyncRequest request, VoiceNormalization voice, DesiredAssistant desired, VapiSyncOptions settings, CancellationToken cancellationToken)
+    {
+        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapisync plan");
+        activity?.SetTag("vapisync.organization_id", request.OrganizationId);
+        activity?.SetTag("vapisync.agent_key", request.AgentKey);
+        try
+        {
+            var resolution = await ResolveCredentialAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+            var state = await ReadStateAsync(request, cancellationToken).ConfigureAwait(false);
+            var (target, facts) = Prepare(request, desired, settings, resolution, state);
+            var plan = await ExecuteAsync(target, facts, dryRun: true, cancellationToken).ConfigureAwait(false);
+            var differences = plan.Differences ?? [];
+            DryRunLog.Planned(logger, request.OrganizationId, request.AgentKey, plan.Outcome, plan.Id ?? "(new)", differences.Count, target.Credential.Source);
+            SyncTelemetry.Complete(activity, plan.Outcome, plan.Id ?? string.Empty);
+            activity?.SetTag("vapisync.difference_count", differences.Count);
+            return new AssistantSyncResult
+            {
+                AssistantId = plan.Id ?? string.Empty,
+                Outcome = plan.Outcome,
+                Voice = voice,
+                CredentialSource = target.Credential.Source,
+                Orphans = state?.Orphans ?? [],
+                IsDryRun = true,
+                Differences = differences,
+            };
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            DryRunLog.Failed(logger, RedactedException.Of(ex), request.OrganizationId, request.AgentKey);
+            throw;
+        }
+    }
+
+    private ValueTask<AssistantState?> ReadStateAsync(AssistantSyncRequest request, CancellationToken cancellationToken) =>
+        Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken);
+
+    /// <summary>The credential and the planner's first facts, judged the same way for a sync and for its dry run.</summary>
+    private (SyncTarget Target, SyncFacts Facts) Prepare(AssistantSyncRequest request, DesiredAssistant desired, VapiSyncOptions settings, CredentialResolution resolution, AssistantState? state)
+    {
+        // A failing key store is not a change of account: the key is judged against the recorded account.
+        var credential = policy.Select(request.OrganizationId, resolution, state is not null || request.KnownAssistantId is not null, state?.AccountFingerprint);
+        var target = new SyncTarget(request.OrganizationId, request.AgentKey, desired, credential, DefinitionHash.Compute(desired.Body, credential.Fingerprint));
+        var uncertain = state?.NeedsLookup == true || index.IsUncertain(credential, desired.SyncKey);
+        return (target, SyncFacts.Start(state, request, target.Hash, credential.Fingerprint, settings.SkipUnchanged, uncertain));
+    }
+
+    /// <summary>
+    /// Asks the planner, runs its step, records what was seen, and asks again until the assistant is settled. A dry run
+    /// walks the same loop on the same facts and differs only in the write steps: where the sync would POST, it returns
+    /// the planned create with every field; where it would PATCH, it reads the assistant and returns the differences (a
+    /// 404 there goes on like a PATCH's 404); duplicates the lookup finds are logged, not deleted.
+    /// </summary>
+    private async Task<Settled> ExecuteAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
     {
         for (var step = 0; step < MaxSteps; step++)
         {
@@ -119,42 +179,78 @@ internal sealed class VapiAssistantManager(
             switch (decision.Step)
             {
                 case SyncStep.Skip:
-                    return (decision.AssistantId!, SyncOutcome.Unchanged);
+                    return new Settled(decision.AssistantId!, SyncOutcome.Unchanged);
                 case SyncStep.Move:
                     // No I/O: the old account's assistant is dealt with once the new one is settled (AccountMove.CompleteAsync).
                     facts = facts with { Moved = true };
                     break;
                 case SyncStep.Lookup:
-                    var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
-                    if (found.Count > 1)
-                    {
-                        // Duplicates left by creates that could not converge: every side keeps the same winner.
-                        await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    facts = facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+                    facts = await LookUpAsync(target, facts, dryRun, cancellationToken).ConfigureAwait(false);
                     break;
+                case SyncStep.Create when dryRun:
+                    return new Settled(null, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), new JsonObject()));
                 case SyncStep.Create:
                     var (id, adopted) = await safeCreate.CreateAsync(target, cancellationToken).ConfigureAwait(false);
-                    return (id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
+                    return new Settled(id, SyncPlanner.AfterCreate(decision.Outcome, adopted));
                 default:
-                    try
+                    var patched = dryRun
+                        ? await CompareAsync(target, decision, cancellationToken).ConfigureAwait(false)
+                        : await PatchAsync(target, decision, cancellationToken).ConfigureAwait(false);
+                    if (patched is { } settled)
                     {
-                        await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
-                        return (decision.AssistantId!, decision.Outcome);
-                    }
-                    catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
-                    {
-                        Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
-                        index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
-                        facts = facts.WithMissing(decision.AssistantId!);
+                        return settled;
                     }
 
+                    facts = facts.WithMissing(decision.AssistantId!);
                     break;
             }
         }
 
-        throw new InvalidOperationException($"The sync of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
+        throw new InvalidOperationException($"The {(dryRun ? "dry run" : "sync")} of agent {target.AgentKey} did not settle in {MaxSteps} steps.");
+    }
+
+    private async Task<SyncFacts> LookUpAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
+    {
+        var found = await index.FindAllAsync(target.Credential, target.Desired.SyncKey, refresh: false, cancellationToken).ConfigureAwait(false);
+        if (found.Count > 1 && dryRun)
+        {
+            DryRunLog.DuplicatesPlanned(logger, target.OrganizationId, target.AgentKey, found[0], found.Count - 1);
+        }
+        else if (found.Count > 1)
+        {
+            // Duplicates left by creates that could not converge: every side keeps the same winner.
+            await safeCreate.DeleteLosersAsync(target, found.Skip(1), cancellationToken).ConfigureAwait(false);
+        }
+
+        return facts with { LookedUp = true, Found = found.Count > 0 ? found[0] : null };
+    }
+
+    /// <summary>PATCHes the planned assistant; <see langword="null"/> when Vapi answers 404 (deleted in the dashboard, or a stale id).</summary>
+    private async Task<Settled?> PatchAsync(SyncTarget target, SyncDecision decision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gateway.UpdateAsync(target.Credential, decision.AssistantId!, target.Desired, cancellationToken).ConfigureAwait(false);
+            return new Settled(decision.AssistantId, decision.Outcome);
+        }
+        catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
+        {
+            Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+            index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
+            return null;
+        }
+    }
+
+    /// <summary>A dry run's PATCH: reads the assistant and compares; <see langword="null"/> on 404, with nothing recorded (the index is left as it is).</summary>
+    private async Task<Settled?> CompareAsync(SyncTarget target, SyncDecision decision, CancellationToken cancellationToken)
+    {
+        if (await gateway.GetAsync(target.Credential, decision.AssistantId!, cancellationToken).ConfigureAwait(false) is { } remote)
+        {
+            return new Settled(decision.AssistantId, decision.Outcome, FieldDiff.Compare(target.Desired.ToJsonObject(), remote));
+        }
+
+        DryRunLog.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
+        return null;
     }
 
     public async Task<IReadOnlyList<AssistantSyncItemResult>> EnsureAssistantsAsync(
@@ -277,4 +373,7 @@ internal sealed class VapiAssistantManager(
         activity?.SetTag("vapisync.credential.source", credential.Source);
         return resolution;
     }
+
+    /// <summary>Where the step loop ended: the assistant (<see langword="null"/> for a dry run's planned create), the outcome, and a dry run's differences.</summary>
+    private readonly record struct Settled(string? Id, SyncOutcome Outcome, IReadOnlyList<Fleet.FleetFieldDifference>? Differences = null);
 }
