@@ -38,7 +38,7 @@ public sealed class FakeVapiServer : IAsyncDisposable
         _rateLimiter = new RateLimiter(options);
         _log = new RequestLog(options);
         _faults = new FaultApplier(options.TimeProvider);
-        _endpoints = new AssistantEndpoints(_store);
+        _endpoints = new AssistantEndpoints(_store, options.ValidateRequests);
         if (options.DefaultApiKey is { } key)
         {
             AddApiKey(key, options.DefaultAccountId);

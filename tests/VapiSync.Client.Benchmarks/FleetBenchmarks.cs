@@ -77,7 +77,7 @@ public class FleetBenchmarks
 
     private void Setup(int count, TimeSpan latency, int legacyEvery)
     {
-        _server = FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = Key, DefaultAccountId = "bench", Latency = latency, RecordBodies = false })
+        _server = FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = Key, DefaultAccountId = "bench", Latency = latency, RecordBodies = false, ValidateRequests = false })
             .GetAwaiter().GetResult();
         _ids = [.. MessyAccount.SeedMany(_server, "bench", "org", count, legacyEvery)];
 

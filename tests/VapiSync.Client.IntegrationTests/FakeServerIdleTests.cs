@@ -33,4 +33,19 @@ public sealed class FakeServerIdleTests
         Assert.Equal(0, server.RequestsInFlight);
         Assert.Equal("slow", Assert.Single(server.GetAssistants("default"))["name"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData(true, HttpStatusCode.BadRequest)]
+    [InlineData(false, HttpStatusCode.Created)]
+    public async Task ValidateRequests_OffOnlyForBenchmarks_SchemaCheckFollowsIt(bool validate, HttpStatusCode expected)
+    {
+        await using var server = await FakeVapiServer.StartAsync(new FakeVapiServerOptions { DefaultApiKey = "sk-v", ValidateRequests = validate });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-v");
+
+        // Vapi's schema requires model.model: rejected by the default fake, accepted with the check off.
+        using var response = await http.PostAsync("assistant", new StringContent("""{"name":"x","model":{"provider":"openai"}}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
 }

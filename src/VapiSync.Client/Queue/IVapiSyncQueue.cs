@@ -63,7 +63,7 @@ public interface IVapiSyncQueue
 
     /// <summary>
     /// Streams the items this instance's drainer finishes from now on, until <paramref name="cancellationToken"/> is
-    /// cancelled. A reader that falls more than <see cref="SyncQueueOptions.CompletionBufferSize"/> items behind loses
+    /// cancelled. An item appears once its new status is stored, so looking it up then shows it synced (or parked). A reader that falls more than <see cref="SyncQueueOptions.CompletionBufferSize"/> items behind loses
     /// the oldest ones; use <see cref="IVapiSyncQueueObserver"/> when every completion matters.
     /// </summary>
     /// <param name="cancellationToken">Ends the stream.</param>

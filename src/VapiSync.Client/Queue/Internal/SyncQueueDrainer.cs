@@ -262,6 +262,9 @@ internal sealed class SyncQueueDrainer(
                     await NotifyAsync(completion, token).ConfigureAwait(false);
                 }
 
+                // The stream reports what the queue now shows: a reader that looks up the item sees it synced.
+                broadcaster.Publish(completion);
+
                 if (item.PendingSince is { } since)
                 {
                     metrics.RecordLatency(completion.CompletedAt - since);
@@ -339,9 +342,14 @@ internal sealed class SyncQueueDrainer(
                 await NotifyAsync(parked, token).ConfigureAwait(false);
             }
 
-            if (await SettleAsync(lease, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null && !leaseHeld)
+            if (await SettleAsync(lease, "parked", s => s.ParkAsync(item, error, reason, now)).ConfigureAwait(false) is not null)
             {
-                await NotifyAsync(parked, token).ConfigureAwait(false);
+                if (!leaseHeld)
+                {
+                    await NotifyAsync(parked, token).ConfigureAwait(false);
+                }
+
+                broadcaster.Publish(parked);
             }
         }
     }
@@ -388,8 +396,6 @@ internal sealed class SyncQueueDrainer(
                 SyncQueueLog.ObserverFailed(logger, ex, completion.OrganizationId, completion.AgentKey);
             }
         }
-
-        broadcaster.Publish(completion);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
