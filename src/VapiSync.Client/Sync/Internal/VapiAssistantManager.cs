@@ -59,10 +59,11 @@ internal sealed class VapiAssistantManager(
             AccountSyncResult synced;
             // A fenced lease: its token goes with every state write, and losing it stops the sync with lease_lost.
             await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
-            using (var leased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost))
+            // A lease that can never be lost (the in-process lock's) needs no linked token source.
+            using (var leased = lease.Lost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost) : null)
             try
             {
-                var leaseToken = leased.Token;
+                var leaseToken = leased?.Token ?? cancellationToken;
                 // A lock that is also the store may have read the state while taking the lease (one round trip, not two).
                 var state = lease.TryGetPrefetchedState(store, out var prefetched)
                     ? prefetched
