@@ -100,9 +100,7 @@ public sealed class VapiSyncOptions
     /// The cost is one list request per create (updates never pay it). That request returns every assistant of the
     /// account created within the window before the new one: at high create rates each create reads hundreds or
     /// thousands of assistants (measured: a queue draining 10,000 new agents at 20 ms latency took 81 s with a 2 s window
-    /// instead of 8.5 s). A bulk call (<see cref="IVapiAssistantManager.EnsureAssistantsAsync"/>) checks all of its creates
-    /// with one listing per account after the batch instead (an item whose create lost is synced again and adopts the
-    /// winner), so a bulk import stays linear. Keep the window to the time two instances' saves of one agent can be apart.
+    /// instead of 8.5 s). Keep the window to the time two instances' saves of one agent can be apart.
     /// </remarks>
     /// <value>The default value is <see cref="TimeSpan.Zero"/> (off).</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

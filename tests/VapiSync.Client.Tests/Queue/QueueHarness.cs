@@ -186,8 +186,14 @@ internal sealed class QueueHarness : IAsyncDisposable
         public ValueTask<SyncQueueEntry> EnqueueAsync(string organizationId, string agentKey, SyncQueueOperation operation, AssistantSyncRequest? request, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             _inner.EnqueueAsync(organizationId, agentKey, operation, request, now, cancellationToken);
 
-        public ValueTask<IReadOnlyList<SyncQueueWorkItem>> ClaimAsync(int maxItems, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.ClaimAsync(maxItems, leaseDuration, now, cancellationToken);
+        /// <summary>When set, runs before each claim: throw to model a failing store.</summary>
+        public Action? ClaimOverride { get; set; }
+
+        public ValueTask<IReadOnlyList<SyncQueueWorkItem>> ClaimAsync(int maxItems, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            ClaimOverride?.Invoke();
+            return _inner.ClaimAsync(maxItems, leaseDuration, now, cancellationToken);
+        }
 
         /// <summary>Each renewal the drainer makes, with its result.</summary>
         public Channel<DateTimeOffset?> Renewals { get; } = Channel.CreateUnbounded<DateTimeOffset?>();

@@ -138,8 +138,10 @@ internal sealed class SyncQueueDrainer(
         {
             claimed = await store.ClaimAsync(want, _options.LeaseDuration, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Any failure of the store, a timeout of its own (an OperationCanceledException) included: the drainer
+            // waits and claims again; only the host stopping ends the loop.
             SyncQueueLog.StoreFailed(logger, ex, _options.PollInterval);
             var retry = Task.Delay(_options.PollInterval, time, stoppingToken);
             probe?.Idle();
@@ -423,7 +425,7 @@ internal sealed class SyncQueueDrainer(
         {
             metrics.Update(await store.GetStatisticsAsync(now, stoppingToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             SyncQueueLog.StoreFailed(logger, ex, _options.StatisticsInterval);
         }

@@ -121,13 +121,6 @@ internal sealed class SafeCreate
             return (ownId, false);
         }
 
-        if (DeferredConvergence.Current is { } slot)
-        {
-            // Part of a bulk call: one listing after the whole batch settles every create of it (DeferredConvergence).
-            slot.Add(target, ownId, createdAt);
-            return (ownId, false);
-        }
-
         // Only older contenders matter: a newer one sees ours when it lists after its own commit, and yields.
         List<(string Id, DateTimeOffset CreatedAt)> same;
         try
@@ -189,69 +182,6 @@ internal sealed class SafeCreate
         }
     }
 
-    /// <summary>
-    /// Settles the creates of a bulk call that were deferred (<see cref="DeferredConvergence"/>): one listing per account
-    /// over the span of the batch's creates (each widened by the window) instead of one per create. Every key keeps the
-    /// same winner a per-create check would keep, and the others are deleted.
-    /// </summary>
-    /// <returns>The batch items whose own create lost to an older assistant (the caller syncs them again, to adopt it).</returns>
-    public async Task<IReadOnlyCollection<int>> SettleDeferredAsync(DeferredConvergence batch, CancellationToken cancellationToken)
-    {
-        var lost = new HashSet<int>();
-        var window = _options.CurrentValue.ConvergenceWindow;
-        foreach (var account in batch.Creates.GroupBy(c => c.Target.Credential.Fingerprint, StringComparer.Ordinal))
-        {
-            var creates = account.ToList();
-            var credential = creates[0].Target.Credential;
-            var keys = creates.Select(c => c.Target.Desired.SyncKey).ToHashSet(StringComparer.Ordinal);
-            Dictionary<string, List<(string Id, DateTimeOffset CreatedAt)>> byKey;
-            try
-            {
-                byKey = await SameKeyAsync(credential, keys, creates.Min(c => c.CreatedAt) - window, creates.Max(c => c.CreatedAt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) != FailureKind.Cancelled)
-            {
-                // Unconverged: each key's next lookup lists the account again and deletes the losers then.
-                foreach (var create in creates)
-                {
-                    _index.MarkUncertain(credential, create.Target.Desired.SyncKey);
-                }
-
-                ConvergenceLog.BatchConvergenceFailed(_logger, RedactedException.Of(ex), creates.Count);
-                continue;
-            }
-
-            foreach (var create in creates)
-            {
-                var same = byKey.TryGetValue(create.Target.Desired.SyncKey, out var found) ? found : [];
-                if (!same.Exists(a => a.Id == create.Id))
-                {
-                    same.Add((create.Id, create.CreatedAt));
-                }
-
-                // The contenders a per-create check would see: created within the window before ours (a newer one yields
-                // to ours when it checks after its own commit).
-                same = [.. same.Where(a => a.CreatedAt >= create.CreatedAt - window && a.CreatedAt <= create.CreatedAt)];
-                if (same.Count == 1)
-                {
-                    continue;
-                }
-
-                same.Sort((a, b) => AssistantIndex.CompareWinner(a.CreatedAt, a.Id, b.CreatedAt, b.Id));
-                var winner = same[0];
-                Log.ConcurrentCreatesConverged(_logger, create.Target.OrganizationId, create.Target.AgentKey, same.Count, winner.Id);
-                await DeleteLosersAsync(create.Target, same.Skip(1).Select(a => a.Id), cancellationToken).ConfigureAwait(false);
-                if (winner.Id != create.Id)
-                {
-                    _index.Record(credential, create.Target.Desired.SyncKey, winner.Id, winner.CreatedAt);
-                    lost.Add(create.Item);
-                }
-            }
-        }
-
-        return lost;
-    }
-
     private async Task<Dictionary<string, List<(string Id, DateTimeOffset CreatedAt)>>> SameKeyAsync(
         VapiCredential credential, HashSet<string> keys, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -271,33 +201,6 @@ internal sealed class SafeCreate
         }
 
         return same;
-    }
-}
-
-/// <summary>
-/// The creates of one bulk call, when the per-create convergence listing is deferred to one listing after the batch
-/// (<see cref="SafeCreate.SettleDeferredAsync"/>): N creates cost one listing per account instead of N, each of which
-/// would read every assistant created within the window — quadratic in a bulk import.
-/// </summary>
-internal sealed class DeferredConvergence
-{
-    private static readonly AsyncLocal<Slot?> s_current = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(SyncTarget Target, string Id, DateTimeOffset CreatedAt, int Item)> _creates = new();
-
-    /// <summary>Gets the slot of the batch item whose sync runs on this async flow, if any.</summary>
-    public static Slot? Current => s_current.Value;
-
-    public IEnumerable<(SyncTarget Target, string Id, DateTimeOffset CreatedAt, int Item)> Creates => _creates;
-
-    /// <summary>Marks the current async flow (one item's sync) as part of this batch.</summary>
-    public void Enter(int item) => s_current.Value = new Slot(this, item);
-
-    /// <summary>Makes the current async flow check its creates itself again.</summary>
-    public static void Leave() => s_current.Value = null;
-
-    internal sealed class Slot(DeferredConvergence batch, int item)
-    {
-        public void Add(SyncTarget target, string id, DateTimeOffset createdAt) => batch._creates.Enqueue((target, id, createdAt, item));
     }
 }
 

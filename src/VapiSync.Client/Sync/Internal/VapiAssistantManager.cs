@@ -265,29 +265,18 @@ internal sealed class VapiAssistantManager(
             MaxDegreeOfParallelism = Math.Clamp(options?.MaxDegreeOfParallelism ?? 8, 1, 256),
             CancellationToken = cancellationToken,
         };
-        // The convergence check of the batch's creates is one listing per account after the batch, not one per create.
-        var deferred = new DeferredConvergence();
         await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), parallel, async (i, ct) =>
         {
-            deferred.Enter(i);
-            results[i] = await SyncItemAsync(items[i], items[i], ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-
-        // An item whose create lost to another instance's older assistant syncs again: it adopts the winner.
-        var lost = await safeCreate.SettleDeferredAsync(deferred, cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(lost, parallel, async (i, ct) =>
-        {
-            DeferredConvergence.Leave();
-            results[i] = await SyncItemAsync(items[i], items[i] with { Force = true }, ct).ConfigureAwait(false);
+            results[i] = await SyncItemAsync(items[i], ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return results;
     }
 
-    private async Task<AssistantSyncItemResult> SyncItemAsync(AssistantSyncRequest request, AssistantSyncRequest effective, CancellationToken cancellationToken)
+    private async Task<AssistantSyncItemResult> SyncItemAsync(AssistantSyncRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return new AssistantSyncItemResult { Request = request, Result = await EnsureAssistantAsync(effective, cancellationToken).ConfigureAwait(false) };
+            return new AssistantSyncItemResult { Request = request, Result = await EnsureAssistantAsync(request, cancellationToken).ConfigureAwait(false) };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
