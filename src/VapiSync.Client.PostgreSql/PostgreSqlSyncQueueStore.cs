@@ -159,7 +159,47 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
             WHERE t.organization_id = due.organization_id AND t.agent_key = due.agent_key
             RETURNING t.organization_id, t.agent_key, t.operation, t.request, t.version, t.attempts, t.lease_token, t.lease_expires_at, t.pending_since
             """;
-        return await QueryAsync(sql, ReadWorkItem, cancellationToken, maxItems, now, now + leaseDuration).ConfigureAwait(false);
+        var claimed = await QueryAsync(sql, ReadClaimedRow, cancellationToken, maxItems, now, now + leaseDuration).ConfigureAwait(false);
+        var items = new List<SyncQueueWorkItem>(claimed.Count);
+        foreach (var (item, unreadable) in claimed)
+        {
+            if (unreadable is null)
+            {
+                items.Add(item);
+                continue;
+            }
+
+            // A row whose request cannot be read (written by another version, edited by hand) is parked under this claim,
+            // so it neither strands the items claimed with it nor comes back every lease.
+            var error = new SyncQueueError { ErrorCode = VapiErrorCodes.QueueStoreFailed, Message = unreadable, OccurredAt = now };
+            await ParkAsync(item, error, $"The queued request cannot be read: {unreadable}", now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return items;
+    }
+
+    /// <summary>Reads a claimed row; a request that cannot be read is reported instead of failing the whole claim.</summary>
+    private static (SyncQueueWorkItem Item, string? Unreadable) ReadClaimedRow(NpgsqlDataReader r)
+    {
+        try
+        {
+            return (ReadWorkItem(r), null);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
+        {
+            var stub = new SyncQueueWorkItem
+            {
+                OrganizationId = r.GetString(0),
+                AgentKey = r.GetString(1),
+                Operation = (SyncQueueOperation)r.GetInt16(2),
+                Request = null,
+                Version = r.GetInt64(4),
+                Attempts = r.GetInt32(5),
+                LeaseToken = r.GetGuid(6),
+                LeaseExpiresAt = r.GetFieldValue<DateTimeOffset>(7),
+            };
+            return (stub, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     /// <inheritdoc />
