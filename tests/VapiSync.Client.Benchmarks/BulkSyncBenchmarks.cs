@@ -16,7 +16,6 @@ public class BulkSyncBenchmarks
     public const int Parallelism = 32;
 
     private BenchmarkHost _host = null!;
-    private BenchmarkHost _converging = null!;
     private AssistantSyncRequest[] _requests = null!;
     private int _run;
 
@@ -24,20 +23,13 @@ public class BulkSyncBenchmarks
     public void Setup()
     {
         _host = BenchmarkHost.StartAsync(TimeSpan.FromMilliseconds(20), Parallelism).GetAwaiter().GetResult();
-
-        // The same with the convergence check on (instances sharing only the account): what the batch's one walk costs.
-        _converging = BenchmarkHost.StartAsync(TimeSpan.FromMilliseconds(20), Parallelism, o => o.ConvergenceWindow = TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
         var run = Interlocked.Increment(ref _run);
         var definition = BenchmarkHost.Definition("Hello!");
         _requests = [.. Enumerable.Range(0, Agents).Select(i => new AssistantSyncRequest("org", $"r{run}-agent-{i}", definition))];
     }
 
     [IterationCleanup]
-    public void Cleanup()
-    {
-        _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _converging.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark(Baseline = true, Description = "raw HttpClient: 10,000 POSTs, 32 at a time")]
     public Task RawParallelPosts()
@@ -54,13 +46,6 @@ public class BulkSyncBenchmarks
     public async Task<int> Bulk()
     {
         var results = await _host.Manager.EnsureAssistantsAsync(_requests, new BulkSyncOptions { MaxDegreeOfParallelism = Parallelism });
-        return results.Count(r => r.Succeeded) == Agents ? Agents : throw new InvalidOperationException("a sync failed");
-    }
-
-    [Benchmark(Description = "EnsureAssistantsAsync: 10,000 agents, parallelism 32, ConvergenceWindow 2 s")]
-    public async Task<int> BulkConverging()
-    {
-        var results = await _converging.Manager.EnsureAssistantsAsync(_requests, new BulkSyncOptions { MaxDegreeOfParallelism = Parallelism });
         return results.Count(r => r.Succeeded) == Agents ? Agents : throw new InvalidOperationException("a sync failed");
     }
 }
