@@ -125,8 +125,7 @@ internal sealed class SafeCreate
         List<(string Id, DateTimeOffset CreatedAt)> same;
         try
         {
-            var byKey = await SameKeyAsync(target.Credential, new HashSet<string>(StringComparer.Ordinal) { target.Desired.SyncKey }, createdAt - window, createdAt, cancellationToken).ConfigureAwait(false);
-            same = byKey.TryGetValue(target.Desired.SyncKey, out var found) ? found : [];
+            same = await SameKeyAsync(target, createdAt - window, createdAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -182,21 +181,16 @@ internal sealed class SafeCreate
         }
     }
 
-    private async Task<Dictionary<string, List<(string Id, DateTimeOffset CreatedAt)>>> SameKeyAsync(
-        VapiCredential credential, HashSet<string> keys, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<List<(string Id, DateTimeOffset CreatedAt)>> SameKeyAsync(
+        SyncTarget target, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var keyName = _options.CurrentValue.SyncKeyMetadataName;
-        var same = new Dictionary<string, List<(string, DateTimeOffset)>>(StringComparer.Ordinal);
-        await foreach (var assistant in _gateway.ListAsync(credential, from, to, cancellationToken).ConfigureAwait(false))
+        var same = new List<(string, DateTimeOffset)>();
+        await foreach (var assistant in _gateway.ListAsync(target.Credential, from, to, cancellationToken).ConfigureAwait(false))
         {
-            if (AssistantIndex.SyncKeyOf(assistant, keyName) is { } key && keys.Contains(key))
+            if (AssistantIndex.SyncKeyOf(assistant, keyName) == target.Desired.SyncKey)
             {
-                if (!same.TryGetValue(key, out var list))
-                {
-                    same[key] = list = [];
-                }
-
-                list.Add((assistant.Id, assistant.CreatedAt));
+                same.Add((assistant.Id, assistant.CreatedAt));
             }
         }
 
