@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -185,7 +186,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         {
             return (ReadWorkItem(r), null);
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
+        catch (JsonException ex)
         {
             var stub = new SyncQueueWorkItem
             {
@@ -430,10 +431,17 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
             ["force"] = request.Force,
         }.ToJsonString();
 
+    /// <summary>Reads a stored request; any shape other than the one <see cref="SerializeRequest"/> writes is a <see cref="JsonException"/>.</summary>
     private static AssistantSyncRequest DeserializeRequest(string organizationId, string agentKey, string json)
     {
-        var node = JsonNode.Parse(json)!.AsObject();
-        return new AssistantSyncRequest(organizationId, agentKey, AssistantDefinition.FromJson(node["definition"]!.ToJsonString()))
+        if (JsonNode.Parse(json) is not JsonObject { } node || node["definition"] is not JsonObject definition
+            || node["knownAssistantId"] is { } known && known.GetValueKind() != JsonValueKind.String
+            || node["force"] is { } force && force.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw new JsonException("The stored request is not an object with a 'definition' object, an optional 'knownAssistantId' string and an optional 'force' boolean.");
+        }
+
+        return new AssistantSyncRequest(organizationId, agentKey, AssistantDefinition.FromJson(definition.ToJsonString()))
         {
             KnownAssistantId = node["knownAssistantId"]?.GetValue<string>(),
             Force = node["force"]?.GetValue<bool>() ?? false,
