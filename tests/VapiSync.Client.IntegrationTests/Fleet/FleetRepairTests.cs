@@ -155,6 +155,47 @@ public sealed class FleetRepairTests
         Assert.True((await fleet.AuditAsync(AuditRequest(seed), cancellationToken: IntegrationHost.Deadline())).IsClean);
     }
 
+    /// <summary>
+    /// Voices only: every fix is judged while the listing runs (the pipelined path). Interrupted after three writes, the
+    /// next run writes the rest and nothing already fixed, and the run after that writes nothing.
+    /// </summary>
+    [Fact]
+    public async Task RepairAsync_PipelinedVoicesInterrupted_NextRunFinishesAndTheOneAfterIsANoOp()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        var ids = MessyAccount.SeedMany(host.Server, IntegrationHost.PlatformAccount, Organization, 40, legacyVoiceEvery: 2);
+        var fleet = host.Fleet();
+        var request = new FleetRepairRequest(new FleetAuditRequest(Organization) { OrphanSource = FleetOrphanSource.None }, FleetRepairKinds.LegacyVoices) { Apply = true };
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(IntegrationHost.Deadline());
+        var progress = new InlineProgress(p =>
+        {
+            if (p is { Phase: FleetPhase.Repairing, Completed: 3 })
+            {
+                interrupt.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet.RepairAsync(request with { MaxDegreeOfParallelism = 1 }, progress, interrupt.Token));
+        var firstRun = host.Writes().Select(w => w.Path).ToList();
+        Assert.Equal(3, firstRun.Count);
+        host.Server.ClearRequests();
+
+        var resumed = await fleet.RepairAsync(request, cancellationToken: IntegrationHost.Deadline());
+
+        Assert.Equal(20 - 3, resumed.WriteCount);
+        Assert.All(resumed.Actions, a => Assert.Equal((FleetRepairOperation.PatchVoice, FleetRepairStatus.Done), (a.Operation, a.Status)));
+        Assert.Empty(host.Writes().Select(w => w.Path).Intersect(firstRun));
+        Assert.Equal(ids.Where((_, i) => i % 2 == 0).Select(id => "/assistant/" + id).Sorted(), firstRun.Concat(host.Writes().Select(w => w.Path)).Sorted());
+        host.Server.ClearRequests();
+
+        var third = await fleet.RepairAsync(request, cancellationToken: IntegrationHost.Deadline());
+
+        Assert.Empty(third.Actions);
+        Assert.Equal(0, third.WriteCount);
+        Assert.Empty(host.Writes());
+        Assert.Equal(0, third.Audit.Count(FleetFindingKind.LegacyVoice));
+    }
+
     [Fact]
     public async Task RepairAsync_RefusedWrite_IsReportedAndRetriedByTheNextRun()
     {

@@ -31,10 +31,7 @@ public sealed class FleetRepairPlannerTests
     public void Plan_FindingsOfOneAssistant_PlansTheNeededWritesOnly(FleetFindingKind[] kinds, FleetRepairKinds chosen, bool definitionHasVoice, string expected)
     {
         var findings = kinds.Select(k => Finding(k)).ToList();
-        var definition = new AssistantDefinition { Name = "Agent", Voice = definitionHasVoice ? new VoiceConfig { Provider = "azure", VoiceId = "en-US-JennyNeural" } : null };
-        var desired = DesiredAssistant.Build(new AssistantSyncRequest("org", "agent", definition), new VoiceNormalization { Original = definition.Voice, Result = definition.Voice }, "vapiSyncKey");
-
-        var plan = FleetRepairPlanner.Plan(findings, chosen, null, new Dictionary<string, DesiredAssistant> { ["agent"] = desired });
+        var plan = FleetRepairPlanner.Plan(findings, chosen, null, new Dictionary<string, DesiredAssistant> { ["agent"] = Desired(definitionHasVoice) });
 
         Assert.Equal(expected, string.Join(",", plan.Select(p => p.Operation)));
     }
@@ -49,6 +46,56 @@ public sealed class FleetRepairPlannerTests
         Assert.Equal(["b"], plan.Select(p => p.AssistantId));
     }
 
+    /// <summary>
+    /// Every combination of one assistant's findings, chosen kinds and selection: whenever the early judgement (the
+    /// legacy voice alone, before the listing ends) plans a write, the complete plan holds exactly that write for the
+    /// assistant, and nothing else. Unmanaged assistants can only have a legacy-voice finding.
+    /// </summary>
+    [Fact]
+    public void PlanEarly_WheneverItPlans_TheCompletePlanChoosesExactlyTheSameWrite()
+    {
+        FleetFindingKind[] others = [FleetFindingKind.Duplicate, FleetFindingKind.Orphan, FleetFindingKind.Drift];
+        var desired = new Dictionary<string, DesiredAssistant> { ["agent"] = Desired(definitionHasVoice: true) };
+        var early = 0;
+        for (var chosen = FleetRepairKinds.None; chosen <= FleetRepairKinds.All; chosen++)
+        {
+            for (var mask = 0; mask < 1 << others.Length; mask++)
+            {
+                foreach (var (managed, selected) in new[] { (true, (HashSet<string>?)null), (false, null), (true, ["other"]), (false, ["assistant-1"]) })
+                {
+                    if (!managed && mask != 0)
+                    {
+                        continue;
+                    }
+
+                    var findings = others.Where((_, i) => (mask & (1 << i)) != 0).Append(FleetFindingKind.LegacyVoice).Select(k => Finding(k)).ToList();
+                    var fix = FleetRepairPlanner.PlanEarly(findings[^1], managed, chosen, selected);
+                    var plan = FleetRepairPlanner.Plan(findings, chosen, selected, desired);
+                    if (fix is not null)
+                    {
+                        early++;
+                        var planned = Assert.Single(plan);
+                        Assert.Equal(planned with { Fixes = fix.Fixes }, fix);
+                        Assert.Equal(planned.Fixes, fix.Fixes);
+                    }
+                    else if (!managed && selected is null && chosen.HasFlag(FleetRepairKinds.LegacyVoices))
+                    {
+                        Assert.Fail($"an unmanaged legacy voice ({chosen}) waited for the whole audit");
+                    }
+                }
+            }
+        }
+
+        Assert.True(early > 0);
+    }
+
+    [Theory]
+    [InlineData(FleetRepairKinds.All)]
+    [InlineData(FleetRepairKinds.LegacyVoices | FleetRepairKinds.Drift)]
+    [InlineData(FleetRepairKinds.LegacyVoices | FleetRepairKinds.Duplicates)]
+    public void PlanEarly_ManagedAssistantWhenOtherKindsAreChosen_WaitsForTheWholeAudit(FleetRepairKinds chosen) =>
+        Assert.Null(FleetRepairPlanner.PlanEarly(Finding(FleetFindingKind.LegacyVoice), managedHere: true, chosen, null));
+
     [Fact]
     public void FieldDiff_ComparesOnlyTheDefinitionsFields()
     {
@@ -59,6 +106,12 @@ public sealed class FleetRepairPlannerTests
 
         var difference = Assert.Single(differences);
         Assert.Equal(new FleetFieldDifference("model.messages", "[\"a\"]", "[\"b\"]"), difference);
+    }
+
+    private static DesiredAssistant Desired(bool definitionHasVoice)
+    {
+        var definition = new AssistantDefinition { Name = "Agent", Voice = definitionHasVoice ? new VoiceConfig { Provider = "azure", VoiceId = "en-US-JennyNeural" } : null };
+        return DesiredAssistant.Build(new AssistantSyncRequest("org", "agent", definition), new VoiceNormalization { Original = definition.Voice, Result = definition.Voice }, "vapiSyncKey");
     }
 
     private static FleetFinding Finding(FleetFindingKind kind, string assistantId = "assistant-1") => new()

@@ -39,20 +39,21 @@ internal sealed class AccountView
 
     public static AccountView Build(IReadOnlyList<VapiAssistant> assistants, string organizationId, string syncKeyMetadataName)
     {
-        var prefix = Uri.EscapeDataString(organizationId) + "/";
+        var prefix = SyncKeyPrefix(organizationId);
         var byAgent = new Dictionary<string, List<VapiAssistant>>(StringComparer.Ordinal);
         var syncKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         int unmanaged = 0, other = 0;
         foreach (var assistant in assistants)
         {
-            if (ReadSyncKey(assistant.Metadata, syncKeyMetadataName) is not { } syncKey)
+            var (syncKey, agentKey) = Owner(assistant, prefix, organizationId, syncKeyMetadataName);
+            if (syncKey is null)
             {
                 unmanaged++;
                 continue;
             }
 
             syncKeys[assistant.Id] = syncKey;
-            if (AgentKeyOf(syncKey, prefix, organizationId) is { } agentKey)
+            if (agentKey is not null)
             {
                 (byAgent.TryGetValue(agentKey, out var group) ? group : byAgent[agentKey] = []).Add(assistant);
             }
@@ -76,6 +77,16 @@ internal sealed class AccountView
         var byTime = a.CreatedAt.CompareTo(b.CreatedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
     }
+
+    /// <summary>What every sync key of <paramref name="organizationId"/> starts with.</summary>
+    public static string SyncKeyPrefix(string organizationId) => Uri.EscapeDataString(organizationId) + "/";
+
+    /// <summary>
+    /// One assistant's sync key (any organization's) and, when the key is this organization's, its agent key: what
+    /// <see cref="Build"/> sorts by, for a reader that judges an assistant before the listing is complete.
+    /// </summary>
+    public static (string? SyncKey, string? AgentKey) Owner(VapiAssistant assistant, string prefix, string organizationId, string syncKeyMetadataName) =>
+        ReadSyncKey(assistant.Metadata, syncKeyMetadataName) is { } syncKey ? (syncKey, AgentKeyOf(syncKey, prefix, organizationId)) : (null, null);
 
     private static string? ReadSyncKey(JsonObject? metadata, string name) =>
         metadata?[name] is JsonValue value && value.TryGetValue<string>(out var key) && key.Length > 0 ? key : null;

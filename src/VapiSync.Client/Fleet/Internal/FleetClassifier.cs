@@ -27,7 +27,7 @@ internal static class FleetClassifier
         var legacy = new Dictionary<string, FleetFinding>(StringComparer.Ordinal);
         foreach (var assistant in view.All)
         {
-            if (LegacyVoice(assistant, view, input) is { } finding)
+            if (LegacyVoice(assistant, view.SyncKeys.GetValueOrDefault(assistant.Id), view.AgentKeys.GetValueOrDefault(assistant.Id), input.Normalize) is { } finding)
             {
                 findings.Add(finding);
                 legacy[assistant.Id] = finding;
@@ -61,21 +61,24 @@ internal static class FleetClassifier
         return fromState is not null ? (fromState, FleetDuplicateWinner.State) : (oldestFirst[0], FleetDuplicateWinner.Oldest);
     }
 
-    /// <summary>Legacy means a rule of the live table replaces the voice; settings dropped alone are not (Vapi holds them already).</summary>
-    private static FleetFinding? LegacyVoice(VapiAssistant assistant, AccountView view, ClassifierInput input)
+    /// <summary>
+    /// Legacy means a rule of the live table replaces the voice; settings dropped alone are not (Vapi holds them already).
+    /// Judged from the assistant alone (and its owner), so a repair can act on it while the listing goes on.
+    /// </summary>
+    public static FleetFinding? LegacyVoice(VapiAssistant assistant, string? syncKey, string? agentKey, Func<VoiceConfig?, VoiceNormalization> normalize)
     {
         if (assistant.Voice is null)
         {
             return null;
         }
 
-        var normalization = input.Normalize(assistant.Voice);
+        var normalization = normalize(assistant.Voice);
         if (normalization.AppliedRule is not { } rule || !normalization.Changed)
         {
             return null;
         }
 
-        return Finding(FleetFindingKind.LegacyVoice, assistant, view, null) with
+        return Finding(FleetFindingKind.LegacyVoice, assistant, syncKey, agentKey) with
         {
             Voice = assistant.Voice,
             ReplacementVoice = normalization.Result,
@@ -123,13 +126,16 @@ internal static class FleetClassifier
         };
     }
 
-    private static FleetFinding Finding(FleetFindingKind kind, VapiAssistant assistant, AccountView view, string? agentKey) => new()
+    private static FleetFinding Finding(FleetFindingKind kind, VapiAssistant assistant, AccountView view, string agentKey) =>
+        Finding(kind, assistant, view.SyncKeys.GetValueOrDefault(assistant.Id), agentKey);
+
+    private static FleetFinding Finding(FleetFindingKind kind, VapiAssistant assistant, string? syncKey, string? agentKey) => new()
     {
         Kind = kind,
         AssistantId = assistant.Id,
         AssistantName = assistant.Name,
-        SyncKey = view.SyncKeys.GetValueOrDefault(assistant.Id),
-        AgentKey = agentKey ?? view.AgentKeys.GetValueOrDefault(assistant.Id),
+        SyncKey = syncKey,
+        AgentKey = agentKey,
         Description = string.Empty,
     };
 }

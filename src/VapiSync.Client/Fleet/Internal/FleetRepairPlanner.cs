@@ -27,18 +27,41 @@ internal static class FleetRepairPlanner
         return fixes;
     }
 
+    /// <summary>
+    /// The voice fix of one assistant judged before the listing is complete, or <see langword="null"/> when the rest of
+    /// the account (or the state store) could still change what the assistant gets. Only this organization's managed
+    /// assistants can be duplicates, orphans or drifted; for every other assistant, and for every assistant when only
+    /// kinds that need no other assistant are chosen, the legacy voice decides alone — and then this is exactly the fix
+    /// <see cref="Plan"/> will choose from the complete audit.
+    /// </summary>
+    /// <param name="legacyVoice">The assistant's legacy-voice finding.</param>
+    /// <param name="managedHere">Whether the assistant carries a sync key of the audited organization.</param>
+    /// <param name="kinds">The kinds to fix.</param>
+    /// <param name="selected">Only these assistants, or all when <see langword="null"/>.</param>
+    public static PlannedFix? PlanEarly(FleetFinding legacyVoice, bool managedHere, FleetRepairKinds kinds, IReadOnlySet<string>? selected)
+    {
+        const FleetRepairKinds needTheWholeAccount = FleetRepairKinds.Duplicates | FleetRepairKinds.Orphans | FleetRepairKinds.Drift;
+        var decidedAlone = !managedHere || (kinds & needTheWholeAccount) == 0;
+        return decidedAlone && (selected is null || selected.Contains(legacyVoice.AssistantId)) ? VoiceFix(legacyVoice, kinds) : null;
+    }
+
+    /// <summary>The PATCH of a legacy voice alone, when voices are a chosen kind and the rule table has a replacement.</summary>
+    private static PlannedFix? VoiceFix(FleetFinding? legacy, FleetRepairKinds kinds) =>
+        kinds.HasFlag(FleetRepairKinds.LegacyVoices) && legacy is { ReplacementVoice: { } replacement }
+            ? new PlannedFix(legacy.AssistantId, legacy.AgentKey, FleetRepairOperation.PatchVoice, [FleetFindingKind.LegacyVoice], $"patch {legacy.Description}", Voice: replacement)
+            : null;
+
     private static IEnumerable<PlannedFix> PlanOne(List<FleetFinding> findings, FleetRepairKinds kinds, IReadOnlyDictionary<string, DesiredAssistant> desired)
     {
         var first = findings[0];
         FleetFinding? Of(FleetFindingKind kind) => findings.Find(f => f.Kind == kind);
-        var all = findings.Select(f => f.Kind).ToList();
 
         // Deleting makes every other fix moot.
         var delete = (kinds.HasFlag(FleetRepairKinds.Duplicates) ? Of(FleetFindingKind.Duplicate) : null)
             ?? (kinds.HasFlag(FleetRepairKinds.Orphans) ? Of(FleetFindingKind.Orphan) : null);
         if (delete is not null)
         {
-            yield return new PlannedFix(first.AssistantId, first.AgentKey, FleetRepairOperation.Delete, all, $"delete: {delete.Description}");
+            yield return new PlannedFix(first.AssistantId, first.AgentKey, FleetRepairOperation.Delete, [.. findings.Select(f => f.Kind)], $"delete: {delete.Description}");
             yield break;
         }
 
@@ -52,9 +75,9 @@ internal static class FleetRepairPlanner
             yield return new PlannedFix(first.AssistantId, agentKey, FleetRepairOperation.Reapply, covered, $"re-apply agent {agentKey}'s definition: {drift.Description}", Desired: definition);
         }
 
-        if (!voiceFixed && kinds.HasFlag(FleetRepairKinds.LegacyVoices) && Of(FleetFindingKind.LegacyVoice) is { ReplacementVoice: { } replacement } legacy)
+        if (!voiceFixed && VoiceFix(Of(FleetFindingKind.LegacyVoice), kinds) is { } voice)
         {
-            yield return new PlannedFix(first.AssistantId, first.AgentKey, FleetRepairOperation.PatchVoice, [FleetFindingKind.LegacyVoice], $"patch {legacy.Description}", Voice: replacement);
+            yield return voice;
         }
     }
 }

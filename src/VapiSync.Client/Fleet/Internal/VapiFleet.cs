@@ -12,13 +12,15 @@ namespace VapiSync.Client.Fleet.Internal;
 /// <summary>
 /// Audit: validate → credential → one listing walk → load what the classifier needs (live agents, state) → classify.
 /// Repair: audit again, plan the writes for the chosen kinds, then write with bounded parallelism. Because every repair
-/// starts from a fresh audit, a second run (or a run after an interruption) writes only what is still wrong.
+/// starts from a fresh audit, a second run (or a run after an interruption) writes only what is still wrong. An applied
+/// repair starts the voice fixes no other assistant can change while the listing still runs (see
+/// <see cref="FleetRepairPlanner.PlanEarly"/>): the PATCHes of the first page overlap the rest of the audit.
 /// </summary>
 internal sealed class VapiFleet : IVapiFleet
 {
     private const int ListingProgressStep = 250;
 
-    private readonly IVapiClient _client;
+    private readonly AssistantGateway _client;
     private readonly IVoiceNormalizer _normalizer;
     private readonly ChainedCredentialProvider _credentials;
     private readonly IAssistantStateStore _store;
@@ -29,7 +31,7 @@ internal sealed class VapiFleet : IVapiFleet
     private readonly ILogger _logger;
 
     public VapiFleet(
-        IVapiClient client,
+        AssistantGateway client,
         IVoiceNormalizer normalizer,
         ChainedCredentialProvider credentials,
         IAssistantStateStore store,
@@ -53,7 +55,7 @@ internal sealed class VapiFleet : IVapiFleet
     public async Task<FleetAuditReport> AuditAsync(FleetAuditRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         FleetRequestValidator.Validate(request);
-        var audit = await RunAuditAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        var audit = await RunAuditAsync(request, progress, null, cancellationToken).ConfigureAwait(false);
         progress?.Report(new FleetProgress(FleetPhase.Completed, audit.Report.AssistantCount, audit.Report.AssistantCount));
         return audit.Report;
     }
@@ -61,27 +63,98 @@ internal sealed class VapiFleet : IVapiFleet
     public async Task<FleetRepairResult> RepairAsync(FleetRepairRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         FleetRequestValidator.Validate(request);
-        var audit = await RunAuditAsync(request.Audit, progress, cancellationToken).ConfigureAwait(false);
         var selected = request.AssistantIds is null ? null : new HashSet<string>(request.AssistantIds, StringComparer.Ordinal);
-        var plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+        var (audit, plan, actions) = request.Apply
+            ? await ApplyAsync(request, selected, progress, cancellationToken).ConfigureAwait(false)
+            : await DryRunAsync(request, selected, progress, cancellationToken).ConfigureAwait(false);
 
-        var actions = request.Apply
-            ? await ExecuteAsync(plan, audit, request.MaxDegreeOfParallelism, progress, cancellationToken).ConfigureAwait(false)
-            : plan.ConvertAll(fix => ToAction(fix, FleetRepairStatus.Planned, null));
         var count = (FleetRepairStatus status) => actions.Count(a => a.Status == status);
         Log.RepairCompleted(_logger, request.Audit.OrganizationId, request.Apply ? "apply" : "dry run", plan.Count, count(FleetRepairStatus.Done), count(FleetRepairStatus.AlreadyDone), count(FleetRepairStatus.Failed));
-        progress?.Report(new FleetProgress(FleetPhase.Completed, plan.Count, plan.Count));
+        progress?.Report(new FleetProgress(FleetPhase.Completed, actions.Count, actions.Count));
         return new FleetRepairResult { Audit = audit.Report, Applied = request.Apply, Actions = actions };
     }
 
-    private async Task<AuditRun> RunAuditAsync(FleetAuditRequest request, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(AuditRun Audit, List<PlannedFix> Plan, List<FleetRepairAction> Actions)> DryRunAsync(
+        FleetRepairRequest request, HashSet<string>? selected, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        var audit = await RunAuditAsync(request.Audit, progress, null, cancellationToken).ConfigureAwait(false);
+        var plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+        return (audit, plan, plan.ConvertAll(fix => ToAction(fix, FleetRepairStatus.Planned, null)));
+    }
+
+    /// <summary>
+    /// The writers start with the listing. Should the audit fail after some early voice fixes went out, the writers are
+    /// stopped before the audit's exception surfaces: every write that was sent is logged and counted, and the next run
+    /// (a fresh audit) finds those assistants fixed.
+    /// </summary>
+    private async Task<(AuditRun Audit, List<PlannedFix> Plan, List<FleetRepairAction> Actions)> ApplyAsync(
+        FleetRepairRequest request, HashSet<string>? selected, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var organizationId = request.Audit.OrganizationId;
+        VapiCredential? credential = null; // resolved by the audit before the listing, so before any write is queued
+        var pool = new FleetWritePool((fix, ct) => WriteAsync(fix, organizationId, credential!, ct), progress);
+        var writers = pool.RunAsync(request.MaxDegreeOfParallelism, stop.Token);
+        AuditRun audit;
+        List<PlannedFix> plan;
+        try
+        {
+            var early = EarlyFixes(request, selected, pool);
+            audit = await RunAuditAsync(
+                request.Audit,
+                progress,
+                resolved =>
+                {
+                    credential = resolved;
+                    return early;
+                },
+                stop.Token).ConfigureAwait(false);
+            plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+            pool.Complete(plan);
+        }
+        catch
+        {
+            pool.Abandon();
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(writers).ConfigureAwait(false);
+            _ = writers.Exception; // observed: the audit's failure is the one to report
+            throw;
+        }
+
+        await writers.ConfigureAwait(false);
+        return (audit, plan, pool.Actions(plan));
+    }
+
+    /// <summary>Judges each listed assistant's voice on its own and queues the fixes nothing else in the account can change.</summary>
+    private Action<VapiAssistant> EarlyFixes(FleetRepairRequest request, HashSet<string>? selected, FleetWritePool pool)
+    {
+        var organizationId = request.Audit.OrganizationId;
+        var syncKeyMetadataName = _options.CurrentValue.SyncKeyMetadataName;
+        var prefix = AccountView.SyncKeyPrefix(organizationId);
+        return assistant =>
+        {
+            var (syncKey, agentKey) = AccountView.Owner(assistant, prefix, organizationId, syncKeyMetadataName);
+            if (FleetClassifier.LegacyVoice(assistant, syncKey, agentKey, _normalizer.Normalize) is { } legacy
+                && FleetRepairPlanner.PlanEarly(legacy, agentKey is not null, request.Kinds, selected) is { } fix)
+            {
+                pool.QueueEarly(fix);
+            }
+        };
+    }
+
+    /// <param name="request">The audit.</param>
+    /// <param name="progress">Progress.</param>
+    /// <param name="onListing">Given the credential once it is resolved, returns what to call on each assistant as it is listed.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    private async Task<AuditRun> RunAuditAsync(
+        FleetAuditRequest request, IProgress<FleetProgress>? progress, Func<VapiCredential, Action<VapiAssistant>>? onListing, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         var organizationId = request.OrganizationId;
         var desired = BuildDesired(request, options.SyncKeyMetadataName); // validates every definition before any I/O
         var credential = await _credentials.GetRequiredCredentialAsync(organizationId, cancellationToken).ConfigureAwait(false);
 
-        var assistants = await ListAsync(credential, progress, cancellationToken).ConfigureAwait(false);
+        var assistants = await ListAsync(credential, progress, onListing?.Invoke(credential), cancellationToken).ConfigureAwait(false);
         var view = AccountView.Build(assistants, organizationId, options.SyncKeyMetadataName);
         progress?.Report(new FleetProgress(FleetPhase.Classifying, 0, assistants.Count));
 
@@ -138,13 +211,15 @@ internal sealed class VapiFleet : IVapiFleet
     }
 
     /// <summary>The one listing walk of the audit: no per-assistant GET, whatever the account's size.</summary>
-    private async Task<List<VapiAssistant>> ListAsync(VapiCredential credential, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    private async Task<List<VapiAssistant>> ListAsync(
+        VapiCredential credential, IProgress<FleetProgress>? progress, Action<VapiAssistant>? onListed, CancellationToken cancellationToken)
     {
         var assistants = new List<VapiAssistant>();
         progress?.Report(new FleetProgress(FleetPhase.Listing, 0, null));
-        await foreach (var assistant in _client.ListAssistantsAsync(credential, cancellationToken).ConfigureAwait(false))
+        await foreach (var assistant in _client.ListAsync(credential, null, null, cancellationToken).ConfigureAwait(false))
         {
             assistants.Add(assistant);
+            onListed?.Invoke(assistant);
             if (assistants.Count % ListingProgressStep == 0)
             {
                 progress?.Report(new FleetProgress(FleetPhase.Listing, assistants.Count, null));
@@ -221,37 +296,17 @@ internal sealed class VapiFleet : IVapiFleet
         return baseline is null ? null : baseline.Concat(request.Agents.Select(a => a.AgentKey)).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>An assistant's writes run in order (a re-applied definition before a voice PATCH); assistants run in parallel.</summary>
-    private async Task<List<FleetRepairAction>> ExecuteAsync(
-        List<PlannedFix> plan, AuditRun audit, int parallelism, IProgress<FleetProgress>? progress, CancellationToken cancellationToken)
+    private async Task<FleetRepairAction> WriteAsync(PlannedFix fix, string organizationId, VapiCredential credential, CancellationToken cancellationToken)
     {
-        var results = new FleetRepairAction[plan.Count];
-        var finished = 0;
-        progress?.Report(new FleetProgress(FleetPhase.Repairing, 0, plan.Count));
-        var byAssistant = plan.Select((fix, index) => (Fix: fix, Index: index)).GroupBy(p => p.Fix.AssistantId, StringComparer.Ordinal);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(byAssistant, parallel, async (writes, token) =>
-        {
-            foreach (var (fix, index) in writes)
-            {
-                results[index] = await WriteAsync(fix, audit, token).ConfigureAwait(false);
-                progress?.Report(new FleetProgress(FleetPhase.Repairing, Interlocked.Increment(ref finished), plan.Count));
-            }
-        }).ConfigureAwait(false);
-        return [.. results];
-    }
-
-    private async Task<FleetRepairAction> WriteAsync(PlannedFix fix, AuditRun audit, CancellationToken cancellationToken)
-    {
-        var organizationId = audit.Report.OrganizationId;
         FleetRepairAction action;
         try
         {
             var status = fix.Operation switch
             {
-                FleetRepairOperation.Delete => await DeleteAsync(fix, audit, cancellationToken).ConfigureAwait(false),
-                FleetRepairOperation.PatchVoice => await PatchAsync(audit.Credential, fix.AssistantId, new AssistantDefinition { Voice = fix.Voice }, cancellationToken).ConfigureAwait(false),
-                _ => await PatchAsync(audit.Credential, fix.AssistantId, fix.Desired!.Definition, cancellationToken).ConfigureAwait(false),
+                FleetRepairOperation.Delete => await DeleteAsync(fix, organizationId, credential, cancellationToken).ConfigureAwait(false),
+                FleetRepairOperation.PatchVoice => await PatchAsync(
+                    (client, ct) => client.PatchAsync(credential, fix.AssistantId, new AssistantDefinition { Voice = fix.Voice }, ct), cancellationToken).ConfigureAwait(false),
+                _ => await PatchAsync((client, ct) => client.UpdateAsync(credential, fix.AssistantId, fix.Desired!, ct), cancellationToken).ConfigureAwait(false),
             };
             action = ToAction(fix, status, null);
             Log.Repaired(_logger, organizationId, fix.Operation, fix.AssistantId, fix.AgentKey, status, string.Join(", ", fix.Fixes));
@@ -267,12 +322,12 @@ internal sealed class VapiFleet : IVapiFleet
     }
 
     /// <summary>Vapi answering 404 means someone else already deleted it: the job is done, not failed.</summary>
-    private async Task<FleetRepairStatus> DeleteAsync(PlannedFix fix, AuditRun audit, CancellationToken cancellationToken)
+    private async Task<FleetRepairStatus> DeleteAsync(PlannedFix fix, string organizationId, VapiCredential credential, CancellationToken cancellationToken)
     {
-        var deleted = await _client.DeleteAssistantAsync(audit.Credential, fix.AssistantId, cancellationToken).ConfigureAwait(false);
+        var deleted = await _client.DeleteAsync(credential, fix.AssistantId, cancellationToken).ConfigureAwait(false);
         if (fix.AgentKey is { } agentKey && fix.Fixes.Contains(FleetFindingKind.Orphan))
         {
-            await ForgetOrphanStateAsync(audit.Report.OrganizationId, agentKey, fix.AssistantId, cancellationToken).ConfigureAwait(false);
+            await ForgetOrphanStateAsync(organizationId, agentKey, fix.AssistantId, cancellationToken).ConfigureAwait(false);
         }
 
         return deleted ? FleetRepairStatus.Done : FleetRepairStatus.AlreadyDone;
@@ -290,11 +345,11 @@ internal sealed class VapiFleet : IVapiFleet
         }
     }
 
-    private async Task<FleetRepairStatus> PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken)
+    private async Task<FleetRepairStatus> PatchAsync(Func<AssistantGateway, CancellationToken, Task> patch, CancellationToken cancellationToken)
     {
         try
         {
-            await _client.UpdateAssistantAsync(credential, assistantId, patch, cancellationToken).ConfigureAwait(false);
+            await patch(_client, cancellationToken).ConfigureAwait(false);
             return FleetRepairStatus.Done;
         }
         catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)

@@ -18,6 +18,12 @@ internal abstract class AssistantGateway
 
     public abstract Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A PATCH of a partial body (the fleet's voice fix: <c>{"voice": …}</c> alone). The library's own client reads
+    /// nothing back: the assistant Vapi answers with is not needed, and parsing it cost every write of a 1,000-voice repair.
+    /// </summary>
+    public abstract Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken);
+
     /// <summary>The assistant as Vapi holds it; <see langword="null"/> when Vapi answers 404 (a dry run's only read of one assistant).</summary>
     public abstract Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken);
 
@@ -37,6 +43,9 @@ internal abstract class AssistantGateway
 
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Body, cancellationToken);
+
+        public override Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, AssistantPayload.ToUtf8(AssistantPayload.ToRequestBody(patch)), cancellationToken);
 
         public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
             client.GetAssistantAsync(credential, assistantId, cancellationToken);
@@ -61,6 +70,9 @@ internal abstract class AssistantGateway
 
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Definition, cancellationToken);
+
+        public override Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, patch, cancellationToken);
 
         public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
             client.GetAssistantAsync(credential, assistantId, cancellationToken);
