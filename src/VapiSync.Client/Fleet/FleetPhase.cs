@@ -12,7 +12,7 @@ public enum FleetPhase
     /// <summary>Classifying the listed assistants.</summary>
     Classifying,
 
-    /// <summary>Writing fixes (or planning them, in a dry run).</summary>
+    /// <summary>Writing fixes (or planning them, in a dry run). An applied repair starts the voice fixes that need no other assistant while it is still listing.</summary>
     Repairing,
 
     /// <summary>Finished.</summary>

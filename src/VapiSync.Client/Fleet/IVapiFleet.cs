@@ -25,7 +25,9 @@ public interface IVapiFleet
 
     /// <summary>
     /// Audits the account, then fixes the findings of the chosen kinds: a dry run (nothing written) unless
-    /// <see cref="FleetRepairRequest.Apply"/> is set.
+    /// <see cref="FleetRepairRequest.Apply"/> is set. When applying, a legacy voice that no other assistant can affect
+    /// (not one of the organization's managed assistants, or any assistant when neither duplicates, orphans nor drift are
+    /// chosen) is PATCHed as soon as it is listed; the rest waits for the complete audit.
     /// </summary>
     /// <param name="request">The audit to run, which kinds to fix, and whether to write.</param>
     /// <param name="progress">Receives progress while auditing and repairing; optional.</param>
@@ -33,6 +35,9 @@ public interface IVapiFleet
     /// <returns>The audit the repair was based on and one action per fix, with its status.</returns>
     /// <exception cref="ArgumentException">The request is invalid (checked before any I/O).</exception>
     /// <exception cref="Credentials.VapiCredentialNotFoundException">No credential provider had a key for the organization.</exception>
-    /// <exception cref="Http.VapiApiException">Listing the account failed. Failures of single fixes are reported per action instead.</exception>
+    /// <exception cref="Http.VapiApiException">
+    /// Listing the account failed (voice fixes already sent stay made, and the next run resumes). Failures of single fixes
+    /// are reported per action instead.
+    /// </exception>
     Task<FleetRepairResult> RepairAsync(FleetRepairRequest request, IProgress<FleetProgress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -24,7 +24,15 @@ public sealed class FleetPipelineTests
         using var harness = new SyncHarness();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var firstPatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var patched = Record(harness, id => id == First ? firstPatched.TrySetResult() : true);
+        var patched = Record(harness, (id, _) =>
+        {
+            if (id == First)
+            {
+                firstPatched.TrySetResult();
+            }
+
+            return Task.FromResult(new VapiAssistant { Id = id });
+        });
         harness.Client.ListAssistantsAsync(Arg.Any<VapiCredential>(), Arg.Any<CancellationToken>())
             .Returns(ci => List([Legacy(First)], firstPatched.Task.WaitAsync(deadline.Token), [Legacy(Second)], null, ci.ArgAt<CancellationToken>(1)));
 
@@ -44,27 +52,19 @@ public sealed class FleetPipelineTests
         var stuckStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task? stuckWrite = null;
         Task<VapiAssistant>? stuckCall = null;
-        var patched = new List<string>();
-        harness.Client.UpdateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<string>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
-            .Returns(ci =>
+        var patched = Record(harness, (id, cancellationToken) =>
+        {
+            if (id == Stuck)
             {
-                var id = ci.ArgAt<string>(1);
-                lock (patched)
-                {
-                    patched.Add(id);
-                }
+                stuckWrite = Task.Delay(Timeout.Infinite, cancellationToken);
+                stuckStarted.TrySetResult();
+                stuckCall = stuckWrite.ContinueWith(t => t.IsCanceled ? throw new OperationCanceledException() : new VapiAssistant { Id = id }, TaskScheduler.Default);
+                return stuckCall;
+            }
 
-                if (id == Stuck)
-                {
-                    stuckWrite = Task.Delay(Timeout.Infinite, ci.ArgAt<CancellationToken>(3));
-                    stuckStarted.TrySetResult();
-                    stuckCall = stuckWrite.ContinueWith(t => t.IsCanceled ? throw new OperationCanceledException() : new VapiAssistant { Id = id }, TaskScheduler.Default);
-                    return stuckCall;
-                }
-
-                firstPatched.TrySetResult();
-                return Task.FromResult(new VapiAssistant { Id = id });
-            });
+            firstPatched.TrySetResult();
+            return Task.FromResult(new VapiAssistant { Id = id });
+        });
         var failure = new VapiApiException(HttpStatusCode.ServiceUnavailable, ["listing failed"]);
         harness.Client.ListAssistantsAsync(Arg.Any<VapiCredential>(), Arg.Any<CancellationToken>())
             .Returns(ci => List([Legacy(First), Legacy(Stuck)], Task.WhenAll(firstPatched.Task, stuckStarted.Task).WaitAsync(deadline.Token), [Legacy(Second)], failure, ci.ArgAt<CancellationToken>(1)));
@@ -80,7 +80,8 @@ public sealed class FleetPipelineTests
     private static FleetRepairRequest Request() =>
         new(new FleetAuditRequest("org-1") { OrphanSource = FleetOrphanSource.None }, FleetRepairKinds.All) { Apply = true, MaxDegreeOfParallelism = 4 };
 
-    private static List<string> Record(SyncHarness harness, Func<string, bool> onPatch)
+    /// <summary>Records the id of every PATCH, then answers with <paramref name="answer"/>.</summary>
+    private static List<string> Record(SyncHarness harness, Func<string, CancellationToken, Task<VapiAssistant>> answer)
     {
         var patched = new List<string>();
         harness.Client.UpdateAssistantAsync(Arg.Any<VapiCredential>(), Arg.Any<string>(), Arg.Any<AssistantDefinition>(), Arg.Any<CancellationToken>())
@@ -92,8 +93,7 @@ public sealed class FleetPipelineTests
                     patched.Add(id);
                 }
 
-                onPatch(id);
-                return new VapiAssistant { Id = id };
+                return answer(id, ci.ArgAt<CancellationToken>(3));
             });
         return patched;
     }
