@@ -204,18 +204,30 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<SyncQueueWorkItem?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
 
-        // One short statement, fenced by the token; state 1 also refuses a row an enqueue handed back after its lease expired.
+        // One short statement, fenced by the token; state 1 also refuses a row an enqueue handed back after its lease
+        // expired. The stored request is read back only when a newer version replaced the claimed one (rare), so the
+        // usual renewal stays as small as before.
         var sql = $"""
             UPDATE {_table} SET lease_expires_at = $4
             WHERE organization_id = $1 AND agent_key = $2 AND lease_token = $3 AND state = 1
-            RETURNING lease_expires_at
+            RETURNING organization_id, agent_key, operation, CASE WHEN version <> $5 THEN request END, version, attempts, lease_token, lease_expires_at, pending_since
             """;
-        var rows = await QueryAsync(sql, r => r.GetFieldValue<DateTimeOffset>(0), cancellationToken, item.OrganizationId, item.AgentKey, item.LeaseToken, now + leaseDuration).ConfigureAwait(false);
-        return rows is [var expires, ..] ? expires : null;
+        var rows = await QueryAsync(
+            sql,
+            r => r.GetInt64(4) == item.Version
+                ? item with { LeaseExpiresAt = r.GetFieldValue<DateTimeOffset>(7), Attempts = r.GetInt32(5) }
+                : ReadWorkItem(r),
+            cancellationToken,
+            item.OrganizationId,
+            item.AgentKey,
+            item.LeaseToken,
+            now + leaseDuration,
+            item.Version).ConfigureAwait(false);
+        return rows is [var renewed, ..] ? renewed : null;
     }
 
     /// <inheritdoc />

@@ -64,6 +64,7 @@ public static class VapiSyncQueueBuilderExtensions
         services.TryAddSingleton<ISyncQueueStore, InMemorySyncQueueStore>();
         services.TryAddSingleton<SyncQueueMetrics>();
         services.TryAddSingleton<SyncQueueSignal>();
+        services.TryAddSingleton<ClaimedItems>();
         services.TryAddSingleton<CompletionBroadcaster>();
         services.TryAddSingleton<IVapiAvailability, VapiAvailability>();
         services.TryAddSingleton<VapiSyncQueue>();
