@@ -380,7 +380,7 @@ internal sealed class SyncQueueDrainer(
         {
             var wait = await availability.WaitForAsync(item.OrganizationId, CancellationToken.None).ConfigureAwait(false);
             var asked = exception is VapiApiException { RetryAfter: { } retryAfter } ? retryAfter : TimeSpan.Zero;
-            var retryAt = now + Max(Max(wait, asked), _options.BreakerCheckInterval);
+            var retryAt = now + Max(Min(Max(wait, asked), _options.MaxRetryAfterPause), _options.BreakerCheckInterval);
             SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
             await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
         }
@@ -460,6 +460,8 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {
