@@ -65,6 +65,32 @@ public sealed class SyncQueueConfigurationTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddSyncQueue_MisspelledKey_FailsWhenTheHostStartsNamingTheKey()
+    {
+        using var provider = Build(new() { ["VapiSync:SyncQueue:MaxDegreOfParallelism"] = "16" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("MaxDegreOfParallelism", error.Message, StringComparison.Ordinal);
+        Assert.Contains("VapiSync:SyncQueue", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSyncQueue_PostgreSqlChildSection_IsLeftToItsOwnBinder()
+    {
+        using var provider = Build(new()
+        {
+            ["VapiSync:SyncQueue:MaxDegreeOfParallelism"] = "16",
+            ["VapiSync:SyncQueue:PostgreSql:ConnectionString"] = "Host=db.invalid",
+            ["VapiSync:SyncQueue:PostgreSql:TableName"] = "outbox",
+        });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(16, provider.GetRequiredService<IOptions<SyncQueueOptions>>().Value.MaxDegreeOfParallelism);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         values["VapiSync:PlatformApiKey"] = "platform-key-0123456789";
