@@ -24,6 +24,7 @@ public sealed class SyncQueueConfigurationTests
             ["VapiSync:SyncQueue:DegradedAfter"] = "00:10:00",
             ["VapiSync:SyncQueue:StatisticsInterval"] = "00:00:30",
             ["VapiSync:SyncQueue:CompletionBufferSize"] = "64",
+            ["VapiSync:SyncQueue:MaxRetryAfterPause"] = "00:02:00",
         });
 
         var options = provider.GetRequiredService<IOptions<SyncQueueOptions>>().Value;
@@ -38,6 +39,7 @@ public sealed class SyncQueueConfigurationTests
         Assert.Equal(TimeSpan.FromMinutes(10), options.DegradedAfter);
         Assert.Equal(TimeSpan.FromSeconds(30), options.StatisticsInterval);
         Assert.Equal(64, options.CompletionBufferSize);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.MaxRetryAfterPause);
         Assert.NotNull(provider.GetRequiredService<IVapiSyncQueue>());
     }
 
