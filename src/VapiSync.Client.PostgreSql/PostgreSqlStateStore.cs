@@ -73,7 +73,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         if (dataSource is null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(_options.ConnectionString, "options.ConnectionString");
-            _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+            _dataSource = DataSources.Create(_options.ConnectionString, Math.Max(1, _options.MaxConcurrentOperations));
             _ownsDataSource = true;
         }
         else
@@ -332,6 +332,9 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         }
     }
 
+    /// <summary>Gets the number of batched statements sent so far: takes, and write-and-releases (for tests and measurements).</summary>
+    internal (long Takes, long Writes) BatchedStatements => (_takes.Statements, _writes.Statements);
+
     /// <summary>Stops using the data source, and closes it when the store opened it.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public async ValueTask DisposeAsync()
@@ -434,7 +437,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// The caller's token stops the wait before the take is sent but not the statement (bounded by a lease duration):
     /// a take cancelled as it commits would leave the row held until expiry; the caller releases it instead.
     /// </remarks>
-    private Task<(long Token, StateRead State)?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
+    internal Task<(long Token, StateRead State)?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
         _takes.RunAsync((organizationId, agentKey), cancellationToken);
 
     /// <summary>
