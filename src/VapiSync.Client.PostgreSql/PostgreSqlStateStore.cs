@@ -335,6 +335,9 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// <summary>Gets the number of batched statements sent so far: takes, and write-and-releases (for tests and measurements).</summary>
     internal (long Takes, long Writes) BatchedStatements => (_takes.Statements, _writes.Statements);
 
+    /// <summary>Gets the number of takes and writes waiting for their batch (for tests).</summary>
+    internal (int Takes, int Writes) Queued => (_takes.Pending, _writes.Pending);
+
     /// <summary>Stops using the data source, and closes it when the store opened it.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public async ValueTask DisposeAsync()

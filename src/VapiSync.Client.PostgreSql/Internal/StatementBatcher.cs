@@ -42,6 +42,18 @@ internal sealed class StatementBatcher<TItem, TResult>
     /// <summary>Gets the number of statements run so far (for tests and measurements).</summary>
     public long Statements => Interlocked.Read(ref _statements);
 
+    /// <summary>Gets the number of requests waiting for the next batch (for tests).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="item"/> for the next batch and returns its result.</summary>
     public async Task<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
     {
