@@ -51,7 +51,7 @@ public sealed class PostgreSqlStateStoreTests : IAsyncLifetime
     }
 
     /// <summary>Samples pg_stat_activity until stopped: the most connections each application name had open at once.</summary>
-    private static async Task<Dictionary<string, long>> SamplePeakConnectionsAsync(string applicationNamePattern, CancellationToken stop)
+    internal static async Task<Dictionary<string, long>> SamplePeakConnectionsAsync(string applicationNamePattern, CancellationToken stop)
     {
         var peaks = new Dictionary<string, long>();
         await using var dataSource = NpgsqlDataSource.Create(Postgres.WithApplicationName("vapisync-sampler"));
