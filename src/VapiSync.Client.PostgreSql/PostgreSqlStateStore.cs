@@ -586,6 +586,14 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// matters is synchronous and so flushes every earlier lease change with it; a lease change lost in a server crash
     /// only makes the holder's next write fail its fencing check (owner and token must match), or leaves a lease to expire.
     /// </summary>
+    /// <remarks>
+    /// A take lost in a crash rolls its token back, so the next taker can be handed the same token: the token alone is
+    /// not monotonic across a crash, the pair (owner, token) is what fences. Owners are unique per store instance, and
+    /// one instance's syncs of an agent never overlap (<see cref="AgentQueue"/>), so two live holders never share the
+    /// pair; the lost holder's renewal finds the row changed and fires <c>Lost</c>, its write and release match no row.
+    /// The state table's token check stays sound too: a durable state write under token <c>n</c> flushed the take
+    /// that raised the token to <c>n</c>, so the lease row never falls below a token written to the state table.
+    /// </remarks>
     private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {
