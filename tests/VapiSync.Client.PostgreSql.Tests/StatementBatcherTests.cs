@@ -14,12 +14,12 @@ public sealed class StatementBatcherTests
         var batcher = statements.Batcher();
 
         var first = batcher.RunAsync("a", CancellationToken.None);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         var queued = new[] { "b", "c", "d" }.Select(k => batcher.RunAsync(k, CancellationToken.None)).ToArray();
         held.Release.SetResult();
 
         Assert.Equal("a!", await first.WaitAsync(Timeout));
-        var next = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var next = await statements.NextAsync();
         Assert.Equal(["b", "c", "d"], next.Items);
         next.Release.SetResult();
         Assert.Equal(["b!", "c!", "d!"], await Task.WhenAll(queued).WaitAsync(Timeout));
@@ -33,14 +33,14 @@ public sealed class StatementBatcherTests
         var batcher = statements.Batcher();
 
         var first = batcher.RunAsync("x", CancellationToken.None);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         var queued = new[] { "a", "a", "b" }.Select(k => batcher.RunAsync(k, CancellationToken.None)).ToArray();
         held.Release.SetResult();
 
-        var second = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var second = await statements.NextAsync();
         Assert.Equal(["a", "b"], second.Items);
         second.Release.SetResult();
-        var third = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var third = await statements.NextAsync();
         Assert.Equal(["a"], third.Items);
         third.Release.SetResult();
         Assert.Equal(["a!", "a!", "b!"], await Task.WhenAll(queued).WaitAsync(Timeout));
@@ -54,14 +54,14 @@ public sealed class StatementBatcherTests
         var batcher = statements.Batcher(canShare: k => !k.Contains('\0', StringComparison.Ordinal));
 
         var first = batcher.RunAsync("x", CancellationToken.None);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         var queued = new[] { "a", "bad\0", "b" }.Select(k => batcher.RunAsync(k, CancellationToken.None)).ToArray();
         held.Release.SetResult();
 
         var batches = new List<string[]>();
         for (var i = 0; i < 3; i++)
         {
-            var statement = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+            var statement = await statements.NextAsync();
             batches.Add(statement.Items);
             if (statement.Items.Contains("bad\0"))
             {
@@ -88,14 +88,14 @@ public sealed class StatementBatcherTests
         using var cancel = new CancellationTokenSource();
 
         var first = batcher.RunAsync("x", CancellationToken.None);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         var cancelled = batcher.RunAsync("a", cancel.Token);
         var kept = batcher.RunAsync("b", CancellationToken.None);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
         held.Release.SetResult();
-        var next = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var next = await statements.NextAsync();
         Assert.Equal(["b"], next.Items); // never sent
         next.Release.SetResult();
         Assert.Equal("b!", await kept.WaitAsync(Timeout));
@@ -110,7 +110,7 @@ public sealed class StatementBatcherTests
         using var cancel = new CancellationTokenSource();
 
         var sent = batcher.RunAsync("a", cancel.Token);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         await cancel.CancelAsync();
 
         // The statement may commit (a take the caller must give back): the caller learns its outcome.
@@ -126,10 +126,10 @@ public sealed class StatementBatcherTests
         var batcher = statements.Batcher();
 
         var first = batcher.RunAsync("x", CancellationToken.None);
-        var held = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var held = await statements.NextAsync();
         var failing = new[] { "a", "b", "c" }.Select(k => batcher.RunAsync(k, CancellationToken.None)).ToArray();
         held.Release.SetResult();
-        var doomed = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var doomed = await statements.NextAsync();
         var later = batcher.RunAsync("d", CancellationToken.None);
         var failure = new VapiStateStoreException("down", new InvalidOperationException());
         doomed.Release.SetException(failure);
@@ -139,7 +139,7 @@ public sealed class StatementBatcherTests
             Assert.Same(failure, await Assert.ThrowsAsync<VapiStateStoreException>(() => request.WaitAsync(Timeout)));
         }
 
-        var next = await statements.Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var next = await statements.NextAsync();
         Assert.Equal(["d"], next.Items);
         next.Release.SetResult();
         Assert.Equal("d!", await later.WaitAsync(Timeout));
@@ -150,6 +150,9 @@ public sealed class StatementBatcherTests
     private sealed class Statements
     {
         public System.Threading.Channels.Channel<Statement> Started { get; } = System.Threading.Channels.Channel.CreateUnbounded<Statement>();
+
+        /// <summary>The next statement the batcher started.</summary>
+        public Task<Statement> NextAsync() => Started.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
 
         public StatementBatcher<string, string> Batcher(Func<string, bool>? canShare = null) =>
             new(ExecuteAsync, k => ("org", k), canShare ?? (_ => true), maxBatch: 64);
