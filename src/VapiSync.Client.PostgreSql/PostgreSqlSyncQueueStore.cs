@@ -26,6 +26,13 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         "organization_id, agent_key, state, operation, version, enqueued_at, pending_since, attempts, next_attempt_at, " +
         "error_code, error_message, error_status, error_transient, error_at, parked_reason, assistant_id, outcome, completed_at, updated_at";
 
+    /// <summary>
+    /// The most connections the queue store opens at once: its own pool is capped (a statement beyond it waits for one
+    /// to come back), so with the state store's <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> (4)
+    /// an instance uses at most 8 whatever the number of enqueuers and workers.
+    /// </summary>
+    internal const int MaxConnections = 4;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlSyncQueueOptions _options;
     private readonly string _table;
@@ -38,7 +45,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _table = $"{Sql.Identifier(_options.Schema)}.{Sql.Identifier(_options.TableName)}";
-        _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+        _dataSource = DataSources.Create(_options.ConnectionString, MaxConnections);
     }
 
     /// <summary>Returns the idempotent DDL that creates the schema, the queue table and its indexes, for those who run migrations themselves.</summary>
