@@ -89,7 +89,8 @@ public sealed class SuiteFoundRegressionTests
         });
 
         // The fake stamps milliseconds: both may share one, and a tie goes to the smaller id. Make "after" explicit.
-        var later = a.AssistantsOf("agent-1").Single(x => x["id"]!.GetValue<string>() == mine.AssistantId)["createdAt"]!.GetValue<DateTimeOffset>().AddSeconds(1);
+        var mineCreatedAt = a.AssistantsOf("agent-1").Single(x => x["id"]!.GetValue<string>() == mine.AssistantId)["createdAt"]!.GetValue<string>();
+        var later = DateTimeOffset.Parse(mineCreatedAt, CultureInfo.InvariantCulture).AddSeconds(1);
         a.Server.ModifyAssistant(IntegrationHost.PlatformAccount, duplicate, x => x["createdAt"] = later.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
 
         // Another instance sharing the store lists the account (saving agent-2) and sees both; then agent-1 is saved there, unchanged.
