@@ -294,7 +294,11 @@ internal static class DefinitionHash
                 var kept = start;
                 for (var i = start; i < end; i++)
                 {
-                    if (!string.Equals(NameString(scratch.Entries[i]), syncKeyMetadataName, StringComparison.OrdinalIgnoreCase))
+                    ref var entry = ref scratch.Entries[i];
+                    var isSyncKey = entry.Name is null
+                        ? Ascii.EqualsIgnoreCase(RawName(entry), syncKeyMetadataName)
+                        : string.Equals(entry.Name, syncKeyMetadataName, StringComparison.OrdinalIgnoreCase);
+                    if (!isSyncKey)
                     {
                         scratch.Entries[kept++] = scratch.Entries[i];
                     }
