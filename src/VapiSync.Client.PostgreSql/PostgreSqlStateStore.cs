@@ -20,6 +20,9 @@ namespace VapiSync.Client.PostgreSql;
 public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncLock, IAsyncDisposable, ILeaseRows
 {
     private const int ListPageSize = 500;
+
+    /// <summary>The most agents in one batched take or write (bounds a statement's duration and the rows it locks).</summary>
+    private const int MaxBatch = 64;
     private const string StateColumns = "assistant_id, definition_hash, updated_at, account_fingerprint, last_outcome, orphans, needs_lookup";
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
@@ -36,6 +39,8 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     private readonly SemaphoreSlim _operations;
     private readonly MigrationGate _migration = new();
     private readonly AgentQueue _queue = new();
+    private readonly StatementBatcher<(string Organization, string Agent), (long Token, StateRead State)?> _takes;
+    private readonly StatementBatcher<(Lease Lease, AssistantState State), bool> _writes;
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlStateStore"/> class that opens its own data source from <see cref="PostgreSqlStateStoreOptions.ConnectionString"/>.</summary>
     /// <param name="options">The store's settings.</param>
@@ -63,10 +68,12 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _operations = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentOperations));
+        _takes = new(TakeBatchAsync, a => a, a => Sql.IsStorable(a.Organization) && Sql.IsStorable(a.Agent), MaxBatch);
+        _writes = new(WriteAndReleaseBatchAsync, w => (w.Lease.OrganizationId, w.Lease.AgentKey), w => IsStorable(w.Lease, w.State), MaxBatch);
         if (dataSource is null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(_options.ConnectionString, "options.ConnectionString");
-            _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+            _dataSource = DataSources.Create(_options.ConnectionString, Math.Max(1, _options.MaxConcurrentOperations));
             _ownsDataSource = true;
         }
         else
@@ -325,6 +332,12 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         }
     }
 
+    /// <summary>Gets the number of batched statements sent so far: takes, and write-and-releases (for tests and measurements).</summary>
+    internal (long Takes, long Writes) BatchedStatements => (_takes.Statements, _writes.Statements);
+
+    /// <summary>Gets the number of takes and writes waiting for their batch (for tests).</summary>
+    internal (int Takes, int Writes) Queued => (_takes.Pending, _writes.Pending);
+
     /// <summary>Stops using the data source, and closes it when the store opened it.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public async ValueTask DisposeAsync()
@@ -354,20 +367,8 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             [lease.OrganizationId, lease.AgentKey, lease.FencingToken, _owner],
             CancellationToken.None);
 
-    // The lease row is updated (so locked) first: an acquisition by another instance waits for this statement to commit,
-    // then finds the row free and reads the new state — or came first, and nothing is written nor released.
     Task<bool> ILeaseRows.SetStateAndReleaseAsync(Lease lease, AssistantState state, CancellationToken cancellationToken) =>
-        FencedWriteAsync(
-            $"""
-            UPDATE {_leaseTable} SET owner = NULL, expires_at = clock_timestamp()
-            WHERE organization_id = $1 AND agent_key = $2 AND fencing_token = $10 AND owner = $11
-            RETURNING 1
-            """,
-            lease.OrganizationId,
-            lease.AgentKey,
-            state,
-            lease.FencingToken,
-            cancellationToken).AsTask();
+        _writes.RunAsync((lease, state), cancellationToken);
 
     /// <summary>
     /// Writes the state only when <paramref name="leaseSql"/> (parameters <c>$1</c>, <c>$2</c>: the agent; <c>$10</c>:
@@ -407,7 +408,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         command.Parameters.Add(new NpgsqlParameter
         {
             NpgsqlDbType = NpgsqlDbType.Jsonb,
-            Value = state.Orphans is { Count: > 0 } orphans ? JsonSerializer.Serialize([.. orphans], StateJson.Default.OrphanedAssistantArray) : DBNull.Value,
+            Value = (object?)OrphansJson(state) ?? DBNull.Value,
         });
         command.Parameters.AddWithValue(state.NeedsLookup);
     }
@@ -432,46 +433,151 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// <summary>
     /// Takes the agent's lease when it is free, released or expired (on the database's clock, so instances' clocks
     /// need not agree), raising the fencing token, and reads the agent's state in the same round trip; returns
-    /// <see langword="null"/> while another holder's lease is live.
+    /// <see langword="null"/> while another holder's lease is live. Takes of several agents that arrive while one
+    /// is running go together in the next round trip (<see cref="TakeBatchAsync"/>).
     /// </summary>
     /// <remarks>
-    /// The read is a second statement of the batch, not a CTE of the take: a statement reads with the snapshot of its
-    /// start, and the take may first wait for the previous holder's write-and-release to commit — a CTE would then
-    /// return the state from before that write. The second statement's snapshot is taken after the take, so it sees it.
-    /// The caller's token stops the wait for a connection but not the statement (bounded by a lease duration): a
-    /// take cancelled as it commits would leave the row held until expiry; the caller releases it instead.
+    /// The caller's token stops the wait before the take is sent but not the statement (bounded by a lease duration):
+    /// a take cancelled as it commits would leave the row held until expiry; the caller releases it instead.
     /// </remarks>
-    private async Task<(long Token, StateRead State)?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken)
+    internal Task<(long Token, StateRead State)?> TryTakeAsync(string organizationId, string agentKey, CancellationToken cancellationToken) =>
+        _takes.RunAsync((organizationId, agentKey), cancellationToken);
+
+    /// <summary>
+    /// Takes the leases of a batch of agents in one multi-row upsert and reads their states in a second statement of
+    /// the same round trip and implicit transaction (with <c>synchronous_commit = off</c>, see <see cref="LeaseBatch"/>).
+    /// </summary>
+    /// <remarks>
+    /// Rows are locked in one order (by key, <c>COLLATE "C"</c>) by every statement that locks several, so two batches
+    /// of two instances never deadlock. The read is a second statement, not a CTE of the take: a statement reads with
+    /// the snapshot of its start, and the take may first wait for the previous holder's write-and-release to commit —
+    /// a CTE would then return the state from before that write. The second statement's snapshot is taken after the
+    /// take, so it sees it.
+    /// </remarks>
+    private async Task<IReadOnlyList<(long Token, StateRead State)?>> TakeBatchAsync(IReadOnlyList<(string Organization, string Agent)> agents)
     {
+        var organizations = agents.Select(a => a.Organization).ToArray();
+        var keys = agents.Select(a => a.Agent).ToArray();
         using var bound = new CancellationTokenSource(_options.LeaseDuration, _time);
-        return await RunAsync<(long Token, StateRead State)?>(
+        var (tokens, states) = await RunAsync(
             async (connection, ct) =>
             {
                 await using var batch = LeaseBatch(
                     connection,
                     $"""
                     INSERT INTO {_leaseTable} AS l (organization_id, agent_key, owner, fencing_token, expires_at)
-                    VALUES ($1, $2, $3, 1, clock_timestamp() + $4)
+                    SELECT o, a, $3, 1, clock_timestamp() + $4 FROM unnest($1::text[], $2::text[]) AS i(o, a)
+                    ORDER BY o COLLATE "C", a COLLATE "C"
                     ON CONFLICT (organization_id, agent_key) DO UPDATE
                     SET owner = EXCLUDED.owner, fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at
                     WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
-                    RETURNING fencing_token
+                    RETURNING organization_id, agent_key, fencing_token
                     """,
-                    [organizationId, agentKey, _owner, _options.LeaseDuration]);
-                var read = new NpgsqlBatchCommand($"SELECT {StateColumns} FROM {_table} WHERE organization_id = $1 AND agent_key = $2");
-                read.Parameters.Add(new NpgsqlParameter { Value = organizationId });
-                read.Parameters.Add(new NpgsqlParameter { Value = agentKey });
+                    [organizations, keys, _owner, _options.LeaseDuration]);
+                var read = new NpgsqlBatchCommand($"""
+                    SELECT s.organization_id, s.agent_key, {StateColumnsOf("s")} FROM {_table} s
+                    JOIN unnest($1::text[], $2::text[]) AS i(o, a) ON s.organization_id = i.o AND s.agent_key = i.a
+                    """);
+                read.Parameters.Add(new NpgsqlParameter { Value = organizations });
+                read.Parameters.Add(new NpgsqlParameter { Value = keys });
                 batch.BatchCommands.Add(read);
+                var tokens = new Dictionary<(string, string), long>(agents.Count);
+                var states = new Dictionary<(string, string), AssistantState>();
                 await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await reader.NextResultAsync(ct).ConfigureAwait(false);
-                long? token = await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    tokens[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+                }
+
                 await reader.NextResultAsync(ct).ConfigureAwait(false);
-                var state = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadState(reader, 0) : null;
-                return token is { } taken ? (taken, new StateRead(state)) : null;
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    states[(reader.GetString(0), reader.GetString(1))] = ReadState(reader, 2);
+                }
+
+                return (tokens, states);
             },
-            cancellationToken,
+            CancellationToken.None,
+            statementToken: bound.Token).ConfigureAwait(false);
+        return [.. agents.Select(a => tokens.TryGetValue(a, out var token) ? (token, new StateRead(states.GetValueOrDefault(a))) : ((long, StateRead)?)null)];
+    }
+
+    /// <summary>
+    /// Writes the states of a batch of leases, each fenced by its token, and releases them, in one statement: its one
+    /// synchronous commit (one WAL flush) makes every write of the batch durable — these are the writes that must
+    /// survive a crash. The held lease rows are locked first, in key order, so an acquisition by another instance
+    /// waits for the commit and then reads the new state — or came first, and nothing is written nor released.
+    /// </summary>
+    /// <returns>Per lease, whether its state was written (<see langword="false"/>: the lease was lost).</returns>
+    private async Task<IReadOnlyList<bool>> WriteAndReleaseBatchAsync(IReadOnlyList<(Lease Lease, AssistantState State)> writes)
+    {
+        using var bound = new CancellationTokenSource(_options.LeaseDuration, _time);
+        return await RunAsync<IReadOnlyList<bool>>(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand($"""
+                    WITH i AS (
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[], $9::boolean[], $10::bigint[])
+                            AS i(organization_id, agent_key, {StateColumns}, fencing_token)),
+                    held AS (
+                        SELECT l.organization_id, l.agent_key FROM {_leaseTable} l
+                        JOIN i ON l.organization_id = i.organization_id AND l.agent_key = i.agent_key AND l.fencing_token = i.fencing_token
+                        WHERE l.owner = $11
+                        ORDER BY l.organization_id, l.agent_key
+                        FOR UPDATE OF l),
+                    released AS (
+                        UPDATE {_leaseTable} l SET owner = NULL, expires_at = clock_timestamp()
+                        FROM held WHERE l.organization_id = held.organization_id AND l.agent_key = held.agent_key
+                        RETURNING l.organization_id, l.agent_key)
+                    INSERT INTO {_table} AS t (organization_id, agent_key, {StateColumns}, fencing_token)
+                    SELECT i.* FROM i JOIN released r ON i.organization_id = r.organization_id AND i.agent_key = r.agent_key
+                    ORDER BY i.organization_id COLLATE "C", i.agent_key COLLATE "C"
+                    ON CONFLICT (organization_id, agent_key) DO UPDATE SET {UpdateStateColumns}, fencing_token = EXCLUDED.fencing_token
+                    WHERE t.fencing_token IS NULL OR t.fencing_token <= EXCLUDED.fencing_token
+                    RETURNING t.organization_id, t.agent_key
+                    """, connection);
+                AddStateArrays(command, writes);
+                command.Parameters.AddWithValue(_owner);
+                var written = new HashSet<(string, string)>();
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    written.Add((reader.GetString(0), reader.GetString(1)));
+                }
+
+                return [.. writes.Select(w => written.Contains((w.Lease.OrganizationId, w.Lease.AgentKey)))];
+            },
+            CancellationToken.None,
             statementToken: bound.Token).ConfigureAwait(false);
     }
+
+    private static void AddStateArrays(NpgsqlCommand command, IReadOnlyList<(Lease Lease, AssistantState State)> writes)
+    {
+        void Add<T>(NpgsqlDbType type, Func<(Lease Lease, AssistantState State), T> value) =>
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = writes.Select(value).ToArray() });
+
+        Add(NpgsqlDbType.Text, w => w.Lease.OrganizationId);
+        Add(NpgsqlDbType.Text, w => w.Lease.AgentKey);
+        Add(NpgsqlDbType.Text, w => w.State.AssistantId);
+        Add(NpgsqlDbType.Text, w => w.State.DefinitionHash);
+        Add(NpgsqlDbType.TimestampTz, w => w.State.UpdatedAt.UtcDateTime);
+        Add(NpgsqlDbType.Text, w => w.State.AccountFingerprint);
+        Add(NpgsqlDbType.Text, w => w.State.LastOutcome?.ToString());
+        Add(NpgsqlDbType.Jsonb, w => OrphansJson(w.State));
+        Add(NpgsqlDbType.Boolean, w => w.State.NeedsLookup);
+        Add(NpgsqlDbType.Bigint, w => w.Lease.FencingToken);
+    }
+
+    private static string? OrphansJson(AssistantState state) =>
+        state.Orphans is { Count: > 0 } orphans ? JsonSerializer.Serialize([.. orphans], StateJson.Default.OrphanedAssistantArray) : null;
+
+    private static bool IsStorable(Lease lease, AssistantState state) =>
+        Sql.IsStorable(lease.OrganizationId) && Sql.IsStorable(lease.AgentKey) && Sql.IsStorable(state.AssistantId)
+        && Sql.IsStorable(state.DefinitionHash) && Sql.IsStorable(state.AccountFingerprint)
+        && (state.Orphans ?? []).All(o => Sql.IsStorable(o.AssistantId) && Sql.IsStorable(o.AccountFingerprint));
+
+    private static string StateColumnsOf(string alias) => string.Join(", ", StateColumns.Split(", ").Select(c => $"{alias}.{c}"));
 
     /// <summary>
     /// Runs one lease statement (take, renew, release) in one round trip, with <c>synchronous_commit = off</c> for its
@@ -480,6 +586,14 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// matters is synchronous and so flushes every earlier lease change with it; a lease change lost in a server crash
     /// only makes the holder's next write fail its fencing check (owner and token must match), or leaves a lease to expire.
     /// </summary>
+    /// <remarks>
+    /// A take lost in a crash rolls its token back, so the next taker can be handed the same token: the token alone is
+    /// not monotonic across a crash, the pair (owner, token) is what fences. Owners are unique per store instance, and
+    /// one instance's syncs of an agent never overlap (<see cref="AgentQueue"/>), so two live holders never share the
+    /// pair; the lost holder's renewal finds the row changed and fires <c>Lost</c>, its write and release match no row.
+    /// The state table's token check stays sound too: a durable state write under token <c>n</c> flushed the take
+    /// that raised the token to <c>n</c>, so the lease row never falls below a token written to the state table.
+    /// </remarks>
     private async Task<(object? Value, int RowsAffected)> LeaseStatementAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         await RunAsync(async (connection, ct) =>
         {

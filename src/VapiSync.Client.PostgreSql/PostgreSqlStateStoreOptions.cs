@@ -47,10 +47,12 @@ public sealed class PostgreSqlStateStoreOptions
     /// across a call to Vapi), so this is the instance's connection budget whatever the sync concurrency.
     /// </summary>
     /// <value>
-    /// The default value is 8: a sync makes two statements, and on a busy machine (or a distant database) each holds its
-    /// slot long enough that four slots, not Vapi, limit a bulk sync. Lower it when many instances share a small
+    /// The default value is 4. Lease takes, and state writes with their release, of syncs running at the same time go
+    /// together in one multi-row statement per round trip (one at a time of each kind), so a bulk sync needs about two
+    /// connections and more do not make it faster; the rest serve renewals, reads and listings. With the PostgreSQL
+    /// sync queue (4 connections of its own), an instance uses at most 8. Lower it when many instances share a small
     /// <c>max_connections</c>; connections are opened only as statements need them.
     /// </value>
     [Range(1, 64)]
-    public int MaxConcurrentOperations { get; set; } = 8;
+    public int MaxConcurrentOperations { get; set; } = 4;
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VapiSync.Client.PostgreSql.Internal;
 
 namespace VapiSync.Client.PostgreSql;
 
@@ -32,7 +33,8 @@ public static class PostgreSqlSyncQueueBuilderExtensions
     /// <summary>
     /// Like <see cref="UsePostgreSqlSyncQueue(IVapiSyncBuilder, string, Action{PostgreSqlSyncQueueOptions})"/>, with the
     /// store's settings bound from configuration (for example the section <c>VapiSync:SyncQueue:PostgreSql</c> with
-    /// <c>ConnectionString</c>, <c>Schema</c>, <c>TableName</c>, <c>MigrateAutomatically</c>), validated at start-up.
+    /// <c>ConnectionString</c>, <c>Schema</c>, <c>TableName</c>, <c>MigrateAutomatically</c>), validated at start-up: a
+    /// key that is no setting (a misspelling) or a connection string Npgsql cannot parse fails there.
     /// </summary>
     /// <param name="builder">The VapiSync builder.</param>
     /// <param name="configuration">The configuration section holding <see cref="PostgreSqlSyncQueueOptions"/>.</param>
@@ -41,6 +43,7 @@ public static class PostgreSqlSyncQueueBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddSingleton<IValidateOptions<PostgreSqlSyncQueueOptions>>(new UnknownConfigurationValidator<PostgreSqlSyncQueueOptions>(configuration));
         return Register(builder).Bind(configuration);
     }
 
@@ -49,6 +52,7 @@ public static class PostgreSqlSyncQueueBuilderExtensions
         var options = builder.Services.AddOptions<PostgreSqlSyncQueueOptions>()
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlSyncQueueOptions>, PostgreSqlSyncQueueOptionsValidator>());
         builder.Services.TryAddSingleton<PostgreSqlSyncQueueStore>();
         builder.AddSyncQueue().UseSyncQueueStore<PostgreSqlSyncQueueStore>();
         return new Registration(builder, options);

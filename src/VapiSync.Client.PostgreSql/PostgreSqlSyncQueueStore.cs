@@ -26,6 +26,13 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         "organization_id, agent_key, state, operation, version, enqueued_at, pending_since, attempts, next_attempt_at, " +
         "error_code, error_message, error_status, error_transient, error_at, parked_reason, assistant_id, outcome, completed_at, updated_at";
 
+    /// <summary>
+    /// The most connections the queue store opens at once: its own pool is capped (a statement beyond it waits for one
+    /// to come back), so with the state store's <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> (4)
+    /// an instance uses at most 8 whatever the number of enqueuers and workers.
+    /// </summary>
+    internal const int MaxConnections = 4;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlSyncQueueOptions _options;
     private readonly string _table;
@@ -38,7 +45,7 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _table = $"{Sql.Identifier(_options.Schema)}.{Sql.Identifier(_options.TableName)}";
-        _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+        _dataSource = DataSources.Create(_options.ConnectionString, MaxConnections);
     }
 
     /// <summary>Returns the idempotent DDL that creates the schema, the queue table and its indexes, for those who run migrations themselves.</summary>
@@ -204,18 +211,30 @@ public sealed class PostgreSqlSyncQueueStore : ISyncQueueStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<SyncQueueWorkItem?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
 
-        // One short statement, fenced by the token; state 1 also refuses a row an enqueue handed back after its lease expired.
+        // One short statement, fenced by the token; state 1 also refuses a row an enqueue handed back after its lease
+        // expired. The stored request is read back only when a newer version replaced the claimed one (rare), so the
+        // usual renewal stays as small as before.
         var sql = $"""
             UPDATE {_table} SET lease_expires_at = $4
             WHERE organization_id = $1 AND agent_key = $2 AND lease_token = $3 AND state = 1
-            RETURNING lease_expires_at
+            RETURNING organization_id, agent_key, operation, CASE WHEN version <> $5 THEN request END, version, attempts, lease_token, lease_expires_at, pending_since
             """;
-        var rows = await QueryAsync(sql, r => r.GetFieldValue<DateTimeOffset>(0), cancellationToken, item.OrganizationId, item.AgentKey, item.LeaseToken, now + leaseDuration).ConfigureAwait(false);
-        return rows is [var expires, ..] ? expires : null;
+        var rows = await QueryAsync(
+            sql,
+            r => r.GetInt64(4) == item.Version
+                ? item with { LeaseExpiresAt = r.GetFieldValue<DateTimeOffset>(7), Attempts = r.GetInt32(5) }
+                : ReadWorkItem(r),
+            cancellationToken,
+            item.OrganizationId,
+            item.AgentKey,
+            item.LeaseToken,
+            now + leaseDuration,
+            item.Version).ConfigureAwait(false);
+        return rows is [var renewed, ..] ? renewed : null;
     }
 
     /// <inheritdoc />

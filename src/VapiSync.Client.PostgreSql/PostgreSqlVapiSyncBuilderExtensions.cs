@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using VapiSync.Client.PostgreSql.Internal;
 
 namespace VapiSync.Client.PostgreSql;
 
@@ -61,7 +62,8 @@ public static class PostgreSqlVapiSyncBuilderExtensions
     /// <summary>
     /// Like <see cref="UsePostgreSqlStateStore(IVapiSyncBuilder, string, Action{PostgreSqlStateStoreOptions})"/>, with
     /// the settings bound from configuration (for example the section <c>VapiSync:PostgreSql</c> with
-    /// <c>ConnectionString</c>, <c>Schema</c>, <c>LeaseDuration</c>, <c>MaxConcurrentOperations</c>).
+    /// <c>ConnectionString</c>, <c>Schema</c>, <c>LeaseDuration</c>, <c>MaxConcurrentOperations</c>), validated at start-up:
+    /// a key that is no setting (a misspelling) or a connection string Npgsql cannot parse fails there.
     /// </summary>
     /// <param name="builder">The VapiSync builder.</param>
     /// <param name="configuration">The configuration section holding <see cref="PostgreSqlStateStoreOptions"/>.</param>
@@ -71,6 +73,7 @@ public static class PostgreSqlVapiSyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.AddOptions<PostgreSqlStateStoreOptions>().Bind(configuration);
+        builder.Services.AddSingleton<IValidateOptions<PostgreSqlStateStoreOptions>>(new UnknownConfigurationValidator<PostgreSqlStateStoreOptions>(configuration));
         return Register(builder, dataSource: null, _ => { });
     }
 
@@ -80,6 +83,7 @@ public static class PostgreSqlVapiSyncBuilderExtensions
             .Configure(configure)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStateStoreOptions>, PostgreSqlStateStoreOptionsValidator>());
         if (dataSource is null)
         {
             options.Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "VapiSync PostgreSQL: set ConnectionString, or pass an NpgsqlDataSource to UsePostgreSqlStateStore.");

@@ -9,9 +9,9 @@ namespace VapiSync.Client.Benchmarks;
 
 /// <summary>
 /// 2,000 new agents, 32 at a time, against a fake Vapi that answers after 20 ms: the PostgreSQL store (two short
-/// statements per sync — take the lease and read the state; write the state and release the lease — on at most eight
-/// connections (the default), and for comparison at most four) against the in-memory store. Needs <c>VAPISYNC_POSTGRES</c>;
-/// without it <see cref="Program"/> leaves this class out.
+/// statements per sync — take the lease and read the state; write the state and release the lease — which concurrent
+/// syncs share as multi-row statements; on at most eight connections, and at most four, the default) against the
+/// in-memory store. Needs <c>VAPISYNC_POSTGRES</c>; without it <see cref="Program"/> leaves this class out.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -86,6 +87,11 @@ public sealed class SuiteFoundRegressionTests
             ["name"] = "Receptionist",
             ["metadata"] = new JsonObject { ["vapiSyncKey"] = "org-1/agent-1" },
         });
+
+        // The fake stamps milliseconds: both may share one, and a tie goes to the smaller id. Make "after" explicit.
+        var mineCreatedAt = a.AssistantsOf("agent-1").Single(x => x["id"]!.GetValue<string>() == mine.AssistantId)["createdAt"]!.GetValue<string>();
+        var later = DateTimeOffset.Parse(mineCreatedAt, CultureInfo.InvariantCulture).AddSeconds(1);
+        a.Server.ModifyAssistant(IntegrationHost.PlatformAccount, duplicate, x => x["createdAt"] = later.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
 
         // Another instance sharing the store lists the account (saving agent-2) and sees both; then agent-1 is saved there, unchanged.
         await using var b = a.Another(build: store.Use);

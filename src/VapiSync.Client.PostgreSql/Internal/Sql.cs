@@ -15,6 +15,36 @@ internal static partial class Sql
         return "\"" + name + "\"";
     }
 
+    /// <summary>Whether PostgreSQL's <c>text</c> can hold <paramref name="value"/>: no NUL, no lone surrogate (a statement carrying one fails whole).</summary>
+    public static bool IsStorable(string? value)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\0' || char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return true;
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     private static partial Regex IdentifierPattern();
 }

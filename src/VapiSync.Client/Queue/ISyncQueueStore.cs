@@ -43,8 +43,13 @@ public interface ISyncQueueStore
     /// <param name="leaseDuration">How long the renewed claim holds from <paramref name="now"/>.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The new expiry, or <see langword="null"/> when the lease was lost (the claimer must stop processing the item).</returns>
-    ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The item as it stands now, under the same lease token: the new <see cref="SyncQueueWorkItem.LeaseExpiresAt"/>, and
+    /// the agent's current version, operation and definition (a newer save or a deletion may have been enqueued since the
+    /// claim; a claimer that has not called Vapi yet applies that instead). <see langword="null"/> when the lease was lost
+    /// (the claimer must stop processing the item).
+    /// </returns>
+    ValueTask<SyncQueueWorkItem?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the claimed version was applied; the entry becomes synced unless a newer version waits.</summary>
     /// <param name="item">The claimed item.</param>

@@ -44,6 +44,16 @@ public sealed class SyncQueueOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan BreakerCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets the longest the queue defers an account's items when Vapi answers 429 with <c>Retry-After</c>: the
+    /// queue honours the server's pause up to this, so it does not call Vapi again while Vapi still says paused (a
+    /// synchronous <see cref="IVapiAssistantManager"/> call waits at most 60 seconds of it, within its total timeout).
+    /// Bounds what a misbehaving server can ask for.
+    /// </summary>
+    /// <value>The default value is ten minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxRetryAfterPause { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets or sets the age of the oldest waiting save above which the queue's health check reports Degraded.</summary>
     /// <value>The default value is five minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "30.00:00:00")]

@@ -43,7 +43,8 @@ public static class VapiSyncQueueBuilderExtensions
     /// Like <see cref="AddSyncQueue(IVapiSyncBuilder, Action{SyncQueueOptions})"/>, with the settings bound from
     /// configuration (for example the section <c>VapiSync:SyncQueue</c> with <c>MaxDegreeOfParallelism</c>,
     /// <c>LeaseDuration</c> as <c>00:05:00</c>, <c>DrainerEnabled</c>), validated at start-up; the drainer reads them
-    /// once when it starts.
+    /// once when it starts. A key that is no setting (a misspelling) fails start-up, naming the key; the child section
+    /// <c>PostgreSql</c> is left to <c>UsePostgreSqlSyncQueue</c>.
     /// </summary>
     /// <param name="builder">The VapiSync builder.</param>
     /// <param name="configuration">The configuration section holding <see cref="SyncQueueOptions"/>.</param>
@@ -53,6 +54,7 @@ public static class VapiSyncQueueBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         AddCore(builder).Bind(configuration);
+        builder.Services.AddSingleton<IValidateOptions<SyncQueueOptions>>(new UnknownConfigurationValidator<SyncQueueOptions>(configuration, "PostgreSql"));
         return builder;
     }
 
@@ -64,6 +66,7 @@ public static class VapiSyncQueueBuilderExtensions
         services.TryAddSingleton<ISyncQueueStore, InMemorySyncQueueStore>();
         services.TryAddSingleton<SyncQueueMetrics>();
         services.TryAddSingleton<SyncQueueSignal>();
+        services.TryAddSingleton<ClaimedItems>();
         services.TryAddSingleton<CompletionBroadcaster>();
         services.TryAddSingleton<IVapiAvailability, VapiAvailability>();
         services.TryAddSingleton<VapiSyncQueue>();

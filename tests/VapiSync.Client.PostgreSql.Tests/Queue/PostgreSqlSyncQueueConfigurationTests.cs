@@ -47,6 +47,70 @@ public sealed class PostgreSqlSyncQueueConfigurationTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void UsePostgreSqlSyncQueue_MisspelledKey_FailsAtStartNamingTheKey()
+    {
+        using var provider = Build(new()
+        {
+            ["VapiSync:SyncQueue:PostgreSql:ConnectionString"] = "Host=db.invalid",
+            ["VapiSync:SyncQueue:PostgreSql:TabelName"] = "outbox",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("TabelName", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=db.invalid;Pasword=hunter2-secret")] // misspelled keyword
+    [InlineData("Host=db.invalid;Password=hunter2;-secret")] // an unquoted ';' splits the password
+    [InlineData("Host=db.invalid;Password=hunter2-secret;Port=not-a-port")]
+    [InlineData("Username=app;Password=hunter2-secret")] // no host
+    public void UsePostgreSqlSyncQueue_MalformedConnectionString_FailsAtStartWithoutShowingIt(string connectionString)
+    {
+        using var provider = Build(new() { ["VapiSync:SyncQueue:PostgreSql:ConnectionString"] = connectionString });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsePostgreSqlSyncQueue_MalformedConnectionStringInCode_FailsAtStart()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddVapiSync(o => o.PlatformApiKey = "platform-key-0123456789").UsePostgreSqlSyncQueue("Host=db.invalid;Pasword=hunter2");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LeaseDuraton", "00:00:45", "LeaseDuraton")]
+    [InlineData("ConnectionString", "Host=db.invalid;Pasword=hunter2", "ConnectionString")]
+    public void UsePostgreSqlStateStore_FromConfigurationWithAMistake_FailsAtStart(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionString"] = "Host=db.invalid",
+            [key] = value,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddVapiSync(o => o.PlatformApiKey = "platform-key-0123456789").UsePostgreSqlStateStore(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         values["VapiSync:PlatformApiKey"] = "platform-key-0123456789";

@@ -106,6 +106,45 @@ public sealed class PostgreSqlSyncQueueLeaseTests : IAsyncLifetime
         Assert.Equal("asst-thief", (await a.Queue.GetAsync("org-1", "stolen", ct))!.AssistantId);
     }
 
+    [PostgresFact]
+    public async Task NewerSaveOnAnotherInstance_WhileAnItemWaitsClaimedAhead_OnlyTheLatestReachesVapi()
+    {
+        await using var a = new QueueInstance(_vapi, _schema, o => (o.LeaseDuration, o.MaxDegreeOfParallelism) = (Lease, 1), _time);
+        await using var web = new QueueInstance(_vapi, _schema, o => o.DrainerEnabled = false, _time); // enqueues only
+        var ct = Deadline(120);
+        var completions = a.Queue.ReadCompletionsAsync(ct).GetAsyncEnumerator(ct);
+        _vapi.Faults.Enqueue("POST", "/assistant", Fault.Latency(TimeSpan.FromSeconds(30)), times: 1); // holds a's only worker
+        await a.StartAsync();
+        await a.Queue.EnqueueAsync(Request("busy", "busy v1"), ct);
+        await WaitUntilAsync($"SELECT EXISTS (SELECT 1 FROM {Table} WHERE agent_key = 'busy' AND state = 1)", ct);
+        await a.Queue.EnqueueAsync(Request("waiting", "waiting v1"), ct);
+        await WaitUntilAsync($"SELECT EXISTS (SELECT 1 FROM {Table} WHERE agent_key = 'waiting' AND state = 1)", ct); // claimed ahead
+
+        await web.Queue.EnqueueAsync(Request("waiting", "waiting v2"), ct); // a is not told
+
+        // The clock moves until the slow create ends and the waiting item lands, its claim held all along.
+        var advanced = TimeSpan.Zero;
+        do
+        {
+            var next = completions.MoveNextAsync().AsTask();
+            while (!next.IsCompleted)
+            {
+                Assert.True(advanced < 10 * Lease, "the waiting item never landed");
+                await WaitUntilClaimHeldAsync(ct);
+                _time.Advance(Step);
+                advanced += Step;
+            }
+
+            Assert.True(await next);
+        }
+        while (completions.Current.AgentKey != "waiting");
+
+        Assert.Equal((SyncQueueState.Synced, 2L), (completions.Current.State, completions.Current.Version));
+        Assert.Equal(["busy v1", "waiting v2"], _vapi.GetAssistants(Account).Select(x => (string)x["name"]!).Order());
+        Assert.Equal(2, _vapi.Requests.Count(r => r.Method is "POST" or "PATCH")); // waiting v1 was never sent
+        await completions.DisposeAsync();
+    }
+
     private string Table => $"\"{_schema}\".sync_queue";
 
     private static void Configure(SyncQueueOptions o) => o.LeaseDuration = Lease;

@@ -199,14 +199,14 @@ internal sealed class QueueHarness : IAsyncDisposable
         public Channel<DateTimeOffset?> Renewals { get; } = Channel.CreateUnbounded<DateTimeOffset?>();
 
         /// <summary>When set, replaces renewals: throw to model an unreachable store, return null for a claim taken.</summary>
-        public Func<SyncQueueWorkItem, ValueTask<DateTimeOffset?>>? RenewOverride { get; set; }
+        public Func<SyncQueueWorkItem, ValueTask<SyncQueueWorkItem?>>? RenewOverride { get; set; }
 
-        public async ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+        public async ValueTask<SyncQueueWorkItem?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
         {
             try
             {
                 var renewed = RenewOverride is { } renew ? await renew(item) : await _inner.RenewAsync(item, leaseDuration, now, cancellationToken);
-                Renewals.Writer.TryWrite(renewed);
+                Renewals.Writer.TryWrite(renewed?.LeaseExpiresAt);
                 return renewed;
             }
             catch

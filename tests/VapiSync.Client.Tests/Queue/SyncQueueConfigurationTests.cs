@@ -24,6 +24,7 @@ public sealed class SyncQueueConfigurationTests
             ["VapiSync:SyncQueue:DegradedAfter"] = "00:10:00",
             ["VapiSync:SyncQueue:StatisticsInterval"] = "00:00:30",
             ["VapiSync:SyncQueue:CompletionBufferSize"] = "64",
+            ["VapiSync:SyncQueue:MaxRetryAfterPause"] = "00:02:00",
         });
 
         var options = provider.GetRequiredService<IOptions<SyncQueueOptions>>().Value;
@@ -38,6 +39,7 @@ public sealed class SyncQueueConfigurationTests
         Assert.Equal(TimeSpan.FromMinutes(10), options.DegradedAfter);
         Assert.Equal(TimeSpan.FromSeconds(30), options.StatisticsInterval);
         Assert.Equal(64, options.CompletionBufferSize);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.MaxRetryAfterPause);
         Assert.NotNull(provider.GetRequiredService<IVapiSyncQueue>());
     }
 
@@ -63,6 +65,32 @@ public sealed class SyncQueueConfigurationTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSyncQueue_MisspelledKey_FailsWhenTheHostStartsNamingTheKey()
+    {
+        using var provider = Build(new() { ["VapiSync:SyncQueue:MaxDegreOfParallelism"] = "16" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("MaxDegreOfParallelism", error.Message, StringComparison.Ordinal);
+        Assert.Contains("VapiSync:SyncQueue", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSyncQueue_PostgreSqlChildSection_IsLeftToItsOwnBinder()
+    {
+        using var provider = Build(new()
+        {
+            ["VapiSync:SyncQueue:MaxDegreeOfParallelism"] = "16",
+            ["VapiSync:SyncQueue:PostgreSql:ConnectionString"] = "Host=db.invalid",
+            ["VapiSync:SyncQueue:PostgreSql:TableName"] = "outbox",
+        });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(16, provider.GetRequiredService<IOptions<SyncQueueOptions>>().Value.MaxDegreeOfParallelism);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> values)

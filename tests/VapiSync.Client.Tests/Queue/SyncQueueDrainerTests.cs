@@ -485,7 +485,7 @@ public sealed class SyncQueueDrainerTests
         await h.StartAsync();
         await h.Queue.EnqueueAsync(QueueHarness.Save("v1"));
         var token = await syncToken.Task.WaitAsync(QueueHarness.Deadline());
-        h.Store.RenewOverride = _ => ValueTask.FromResult<DateTimeOffset?>(null); // another drainer holds the claim now
+        h.Store.RenewOverride = _ => ValueTask.FromResult<SyncQueueWorkItem?>(null); // another drainer holds the claim now
 
         await h.Probe.WaitRenewalArmedAsync(QueueHarness.Deadline());
         h.Time.Advance(TimeSpan.FromSeconds(20));

@@ -62,12 +62,37 @@ public abstract class SyncQueueStoreContract
         var first = Assert.Single(await store.ClaimAsync(10, Lease, T0));
 
         var renewedAt = T0 + (Lease / 3);
-        Assert.Equal(renewedAt + Lease, await store.RenewAsync(first, Lease, renewedAt));
+        var renewed = await store.RenewAsync(first, Lease, renewedAt);
+        Assert.Equal(first with { LeaseExpiresAt = renewedAt + Lease }, renewed); // unchanged but for the expiry
 
         Assert.Empty(await store.ClaimAsync(10, Lease, T0 + Lease)); // the original expiry passed, the renewed one holds
         Assert.Empty(await store.ClaimAsync(10, Lease, renewedAt + Lease - TimeSpan.FromSeconds(1)));
         Assert.NotNull(await store.CompleteAsync(first, "asst-1", SyncOutcome.Created, renewedAt + Lease - TimeSpan.FromSeconds(1)));
         Assert.Equal(SyncQueueState.Synced, (await store.GetAsync("org-1", "a"))!.State);
+    }
+
+    [StoreFact]
+    public Task Renew_AfterANewerSaveWasEnqueued_ReturnsItUnderTheSameClaim() => RenewAfterNewerAsync(SyncQueueOperation.Save);
+
+    [StoreFact]
+    public Task Renew_AfterADeletionWasEnqueued_ReturnsItUnderTheSameClaim() => RenewAfterNewerAsync(SyncQueueOperation.Delete);
+
+    private async Task RenewAfterNewerAsync(SyncQueueOperation newer)
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync("org-1", "a", SyncQueueOperation.Save, Save("a", "v1"), T0);
+        var claimed = Assert.Single(await store.ClaimAsync(10, Lease, T0));
+        await store.EnqueueAsync("org-1", "a", newer, newer == SyncQueueOperation.Save ? Save("a", "v2") : null, T0.AddSeconds(1));
+
+        var renewed = await store.RenewAsync(claimed, Lease, T0.AddSeconds(2));
+
+        Assert.NotNull(renewed);
+        Assert.Equal((2L, newer, claimed.LeaseToken, T0.AddSeconds(2) + Lease), (renewed.Version, renewed.Operation, renewed.LeaseToken, renewed.LeaseExpiresAt));
+        Assert.Equal(newer == SyncQueueOperation.Save ? "v2" : null, renewed.Request?.Assistant.Name);
+
+        // Completing the renewed (latest) version marks the entry synced: nothing older is left to apply.
+        var entry = await store.CompleteAsync(renewed, newer == SyncQueueOperation.Save ? "asst-1" : null, null, T0.AddSeconds(3));
+        Assert.Equal((SyncQueueState.Synced, 2L), (entry!.State, entry.Version));
     }
 
     [StoreFact]

@@ -58,7 +58,7 @@ internal static class AssistantPayload
 
     public static byte[] ToUtf8(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body, VapiJsonContext.Default.JsonObject);
 
-    private static VapiValidationError Unserializable(AssistantDefinition definition, Exception ex)
+    internal static VapiValidationError Unserializable(AssistantDefinition definition, Exception ex)
     {
         var fields = new (string Name, JsonNode? Node)[]
         {

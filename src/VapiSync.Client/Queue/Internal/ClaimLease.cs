@@ -24,13 +24,17 @@ internal sealed class ClaimLease : IAsyncDisposable
     private readonly Action? _armed;
     private readonly Task _renewing;
     private long _expiresAtTicks;
+    private long _checkedAtTicks;
+    private long _newerVersion;
     private int _stopped;
+    private SyncQueueWorkItem _item;
 
     public ClaimLease(ISyncQueueStore store, SyncQueueWorkItem item, TimeSpan duration, TimeProvider time, ILogger logger, Action? armed = null)
     {
         _armed = armed;
         _store = store;
-        Item = item;
+        _item = item;
+        _checkedAtTicks = time.GetUtcNow().UtcTicks;
         _duration = duration;
         _margin = Margin(duration);
         _time = time;
@@ -44,7 +48,8 @@ internal sealed class ClaimLease : IAsyncDisposable
         _renewing = RenewAsync();
     }
 
-    public SyncQueueWorkItem Item { get; }
+    /// <summary>Gets the item: the claimed version, or the newer one <see cref="RefreshAsync"/> picked up before it was sent.</summary>
+    public SyncQueueWorkItem Item => Volatile.Read(ref _item);
 
     /// <summary>Gets a token that fires when the claim is taken or about to expire unrenewed.</summary>
     public CancellationToken Lost => _lost.Token;
@@ -60,6 +65,47 @@ internal sealed class ClaimLease : IAsyncDisposable
 
     /// <summary>Time kept back from the lease to record the outcome before it expires: a tenth, at most 30 seconds.</summary>
     public static TimeSpan Margin(TimeSpan lease) => lease / 10 < TimeSpan.FromSeconds(30) ? lease / 10 : TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets a value indicating whether the item may no longer be the agent's latest version: this instance enqueued a
+    /// newer one (<see cref="Supersede"/>), a renewal saw one, or the item was last checked against the store more than
+    /// <paramref name="checkedWithin"/> ago (another instance may have enqueued one meanwhile).
+    /// </summary>
+    public bool MayBeStale(TimeSpan checkedWithin) =>
+        Interlocked.Read(ref _newerVersion) > Item.Version
+        || _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _checkedAtTicks) > checkedWithin.Ticks;
+
+    /// <summary>Notes that the agent's version moved on to <paramref name="version"/> while the item is claimed.</summary>
+    public void Supersede(long version)
+    {
+        for (var current = Interlocked.Read(ref _newerVersion); version > current; current = Interlocked.Read(ref _newerVersion))
+        {
+            if (Interlocked.CompareExchange(ref _newerVersion, version, current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renews the claim now and takes the agent's current version as the item (a newer save, or a deletion), so a sync
+    /// that has not started sends what was last accepted. One store statement, fenced like every renewal.
+    /// </summary>
+    /// <returns><see langword="false"/> when the claim was taken (nothing may be written under it).</returns>
+    public async ValueTask<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (await _store.RenewAsync(Item, _duration, now, cancellationToken).ConfigureAwait(false) is not { } renewed)
+        {
+            SyncQueueLog.ClaimTaken(_logger, Item.OrganizationId, Item.AgentKey);
+            await _taken.CancelAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        Volatile.Write(ref _item, renewed);
+        Renewed(renewed, now);
+        return true;
+    }
 
     /// <summary>Stops renewing, before the outcome is written (a renewal after it would find the claim gone).</summary>
     public async Task StopAsync()
@@ -80,6 +126,13 @@ internal sealed class ClaimLease : IAsyncDisposable
         _expiring.Dispose();
         _taken.Dispose();
         _stopping.Dispose();
+    }
+
+    private void Renewed(SyncQueueWorkItem renewed, DateTimeOffset now)
+    {
+        Interlocked.Exchange(ref _expiresAtTicks, renewed.LeaseExpiresAt.UtcTicks);
+        Interlocked.Exchange(ref _checkedAtTicks, now.UtcTicks);
+        _expiring.CancelAfter(Until(renewed.LeaseExpiresAt));
     }
 
     private TimeSpan Until(DateTimeOffset expiresAt)
@@ -106,15 +159,17 @@ internal sealed class ClaimLease : IAsyncDisposable
             {
                 // A renewal that hangs (partition, blackholed TCP) is abandoned when the claim counts as lost.
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, _lost.Token);
-                if (await _store.RenewAsync(Item, _duration, _time.GetUtcNow(), attempt.Token).ConfigureAwait(false) is not { } expiresAt)
+                var now = _time.GetUtcNow();
+                if (await _store.RenewAsync(Item, _duration, now, attempt.Token).ConfigureAwait(false) is not { } renewed)
                 {
                     SyncQueueLog.ClaimTaken(_logger, Item.OrganizationId, Item.AgentKey);
                     await _taken.CancelAsync().ConfigureAwait(false);
                     return;
                 }
 
-                Interlocked.Exchange(ref _expiresAtTicks, expiresAt.UtcTicks);
-                _expiring.CancelAfter(Until(expiresAt));
+                // A waiting item that a newer version replaced is refreshed before it is sent; a running one is not changed.
+                Supersede(renewed.Version);
+                Renewed(renewed, now);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -49,37 +49,26 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
                 row.LeaseExpiresAt = now + leaseDuration;
                 row.Entry = row.Entry with { State = SyncQueueState.Processing, NextAttemptAt = null, UpdatedAt = now };
                 _due.Enqueue(row, row.LeaseExpiresAt); // returns when this claimer dies
-                claimed.Add(new SyncQueueWorkItem
-                {
-                    OrganizationId = row.Entry.OrganizationId,
-                    AgentKey = row.Entry.AgentKey,
-                    Operation = row.Entry.Operation,
-                    Request = row.Request,
-                    Version = row.Entry.Version,
-                    Attempts = row.Entry.Attempts,
-                    LeaseToken = row.LeaseToken.Value,
-                    LeaseExpiresAt = row.LeaseExpiresAt,
-                    PendingSince = row.Entry.PendingSince,
-                });
+                claimed.Add(WorkItem(row));
             }
 
             return ValueTask.FromResult<IReadOnlyList<SyncQueueWorkItem>>(claimed);
         }
     }
 
-    public ValueTask<DateTimeOffset?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public ValueTask<SyncQueueWorkItem?> RenewAsync(SyncQueueWorkItem item, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
         lock (_gate)
         {
             if (!_rows.TryGetValue((item.OrganizationId, item.AgentKey), out var row) || row.LeaseToken != item.LeaseToken || row.Entry.State != SyncQueueState.Processing)
             {
-                return ValueTask.FromResult<DateTimeOffset?>(null);
+                return ValueTask.FromResult<SyncQueueWorkItem?>(null);
             }
 
             row.LeaseExpiresAt = now + leaseDuration;
             _due.Enqueue(row, row.LeaseExpiresAt); // the older push is skipped at claim: the lease it names has not expired
-            return ValueTask.FromResult<DateTimeOffset?>(row.LeaseExpiresAt);
+            return ValueTask.FromResult<SyncQueueWorkItem?>(WorkItem(row));
         }
     }
 
@@ -177,6 +166,20 @@ internal sealed class InMemorySyncQueueStore : ISyncQueueStore
         Version = 0,
         EnqueuedAt = now,
         UpdatedAt = now,
+    };
+
+    /// <summary>The row as its claimer sees it: the latest version, under the row's current lease.</summary>
+    private static SyncQueueWorkItem WorkItem(Row row) => new()
+    {
+        OrganizationId = row.Entry.OrganizationId,
+        AgentKey = row.Entry.AgentKey,
+        Operation = row.Entry.Operation,
+        Request = row.Request,
+        Version = row.Entry.Version,
+        Attempts = row.Entry.Attempts,
+        LeaseToken = row.LeaseToken!.Value,
+        LeaseExpiresAt = row.LeaseExpiresAt,
+        PendingSince = row.Entry.PendingSince,
     };
 
     private ValueTask<SyncQueueEntry?> Settle(SyncQueueWorkItem item, Func<SyncQueueEntry, SyncQueueEntry> change)

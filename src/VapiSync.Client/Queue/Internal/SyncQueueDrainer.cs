@@ -16,6 +16,7 @@ internal sealed class SyncQueueDrainer(
     IVapiAssistantManager manager,
     IVapiAvailability availability,
     SyncQueueSignal enqueued,
+    ClaimedItems claims,
     CompletionBroadcaster broadcaster,
     IEnumerable<IVapiSyncQueueObserver> observers,
     SyncQueueMetrics metrics,
@@ -24,6 +25,13 @@ internal sealed class SyncQueueDrainer(
     ILogger<SyncQueueDrainer> logger,
     SyncQueueDrainerProbe? probe = null) : BackgroundService
 {
+    /// <summary>
+    /// A claimed item last checked against the store longer ago than this is re-read just before it is sent (one
+    /// renewal), since another instance may have enqueued a newer version meanwhile. Items handed to a worker at claim
+    /// time, the usual case while the queue drains, are fresher than this and cost nothing more.
+    /// </summary>
+    internal static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(1);
+
     private readonly SyncQueueOptions _options = options.Value;
     private readonly IVapiSyncQueueObserver[] _observers = [.. observers];
     private readonly CancellationTokenSource _abort = new();
@@ -96,6 +104,7 @@ internal sealed class SyncQueueDrainer(
         // Claimed but not started: given back at once, without using an attempt.
         foreach (var lease in waiting)
         {
+            claims.Remove(lease);
             await using (lease.ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _released);
@@ -151,7 +160,9 @@ internal sealed class SyncQueueDrainer(
 
         foreach (var item in claimed)
         {
-            Dispatch(new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed));
+            var lease = new ClaimLease(store, item, _options.LeaseDuration, time, logger, probe is null ? null : probe.RenewalArmed);
+            claims.Add(lease);
+            Dispatch(lease);
         }
 
         if (claimed.Count < want)
@@ -230,6 +241,10 @@ internal sealed class SyncQueueDrainer(
                 // Every path settles its own failures; nothing may escape a worker and stop it silently.
                 SyncQueueLog.StoreFailed(logger, ex, _options.LeaseDuration);
             }
+            finally
+            {
+                claims.Remove(lease);
+            }
         }
     }
 
@@ -245,6 +260,12 @@ internal sealed class SyncQueueDrainer(
                 return;
             }
 
+            if (await LatestAsync(lease, token).ConfigureAwait(false) is not { } latest)
+            {
+                return;
+            }
+
+            item = latest;
             var completion = await ApplyAsync(item, token).ConfigureAwait(false);
 
             // Observers hear before the write while the lease holds (a crash in between repeats the notice, never loses
@@ -296,6 +317,44 @@ internal sealed class SyncQueueDrainer(
         }
     }
 
+    /// <summary>
+    /// The version to send: the claimed one, unless a newer save or a deletion was accepted while the item waited claimed
+    /// ahead; then the claim is renewed and the agent's latest version taken instead, so Vapi never goes back to an
+    /// older definition. <see langword="null"/> when the item was settled here (its claim taken, or the store failed).
+    /// </summary>
+    private async Task<SyncQueueWorkItem?> LatestAsync(ClaimLease lease, CancellationToken token)
+    {
+        var claimed = lease.Item;
+        if (!lease.MayBeStale(RecheckAfter))
+        {
+            return claimed;
+        }
+
+        try
+        {
+            if (!await lease.RefreshAsync(token).ConfigureAwait(false))
+            {
+                metrics.RecordCompletion("lease_lost");
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unsure which version is the latest: give the item back, due now, without using an attempt.
+            SyncQueueLog.StoreFailed(logger, ex, TimeSpan.Zero);
+            await SettleAsync(lease, "released", s => s.ReleaseAsync(claimed, time.GetUtcNow(), time.GetUtcNow())).ConfigureAwait(false);
+            return null;
+        }
+
+        var latest = lease.Item;
+        if (latest.Version != claimed.Version)
+        {
+            SyncQueueLog.Superseded(logger, latest.OrganizationId, latest.AgentKey, claimed.Version, latest.Version, latest.Operation);
+        }
+
+        return latest;
+    }
+
     private async Task<SyncQueueCompletion> ApplyAsync(SyncQueueWorkItem item, CancellationToken token)
     {
         if (item.Operation == SyncQueueOperation.Save)
@@ -321,7 +380,7 @@ internal sealed class SyncQueueDrainer(
         {
             var wait = await availability.WaitForAsync(item.OrganizationId, CancellationToken.None).ConfigureAwait(false);
             var asked = exception is VapiApiException { RetryAfter: { } retryAfter } ? retryAfter : TimeSpan.Zero;
-            var retryAt = now + Max(Max(wait, asked), _options.BreakerCheckInterval);
+            var retryAt = now + Max(Min(Max(wait, asked), _options.MaxRetryAfterPause), _options.BreakerCheckInterval);
             SyncQueueLog.Deferred(logger, item.OrganizationId, item.AgentKey, retryAt, error.ErrorCode);
             await SettleAsync(lease, "deferred", s => s.ReleaseAsync(item, retryAt, now)).ConfigureAwait(false);
         }
@@ -401,6 +460,8 @@ internal sealed class SyncQueueDrainer(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private SyncQueueCompletion Completion(SyncQueueWorkItem item, SyncQueueState state) => new()
     {

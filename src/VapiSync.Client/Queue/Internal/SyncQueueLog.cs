@@ -43,4 +43,7 @@ internal static partial class SyncQueueLog
 
     [LoggerMessage(7012, LogLevel.Warning, "The claim on agent {AgentKey} of organization {OrganizationId} could not be renewed before it expires at {ExpiresAt}; its processing is cancelled and the item released")]
     public static partial void ClaimExpiring(ILogger logger, string organizationId, string agentKey, DateTimeOffset expiresAt);
+
+    [LoggerMessage(7013, LogLevel.Debug, "Version {ClaimedVersion} of agent {AgentKey} of organization {OrganizationId} was replaced by version {Version} ({Operation}) while it waited claimed; the latest is sent instead")]
+    public static partial void Superseded(ILogger logger, string organizationId, string agentKey, long claimedVersion, long version, SyncQueueOperation operation);
 }

@@ -60,7 +60,9 @@ internal sealed class VapiAvailability(
             return TimeSpan.Zero;
         }
 
-        return credential is null ? TimeSpan.Zero : pauses.Remaining(credential.Fingerprint);
+        // The server's own Retry-After, not the 60 s a synchronous request waits at most: items deferred for less would
+        // only call Vapi while it still says paused.
+        return credential is null ? TimeSpan.Zero : pauses.Remaining(credential.Fingerprint, options.Value.MaxRetryAfterPause);
     }
 
     /// <summary>

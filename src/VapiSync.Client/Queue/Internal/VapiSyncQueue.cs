@@ -7,6 +7,7 @@ namespace VapiSync.Client.Queue.Internal;
 internal sealed class VapiSyncQueue(
     ISyncQueueStore store,
     SyncQueueSignal signal,
+    ClaimedItems claims,
     CompletionBroadcaster completions,
     SyncQueueMetrics metrics,
     TimeProvider time,
@@ -80,6 +81,7 @@ internal sealed class VapiSyncQueue(
     private async ValueTask<SyncQueueEntry> StoreAsync(string organizationId, string agentKey, SyncQueueOperation operation, AssistantSyncRequest? request, CancellationToken cancellationToken)
     {
         var entry = await store.EnqueueAsync(organizationId, agentKey, operation, request, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        claims.Enqueued(entry); // a claimed-ahead older version is re-read before it is sent
         metrics.RecordEnqueued(operation);
         SyncQueueLog.Enqueued(logger, organizationId, agentKey, operation, entry.Version);
         signal.Set();

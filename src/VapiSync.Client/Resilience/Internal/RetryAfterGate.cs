@@ -27,12 +27,24 @@ internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time)
 }
 
 /// <summary>The accounts' pauses, shared by every handler chain of the client (handlers themselves cannot be shared).</summary>
+/// <remarks>
+/// Each pause is kept as the server asked (up to <see cref="MaxRecordedPause"/>), with two views: a synchronous request
+/// waits at most <see cref="MaxPause"/> of it (and never past its total timeout), while the queue, which can defer an
+/// item cheaply, honours it up to its own configured maximum, so it does not call Vapi while Vapi still says paused.
+/// </remarks>
 internal sealed class RetryAfterPauses(TimeProvider time)
 {
-    /// <summary>A misbehaving server must not be able to park every call for hours.</summary>
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>A misbehaving server must not be able to park every synchronous call for hours.</summary>
     internal static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.Ordinal);
+    /// <summary>The longest pause recorded at all, whatever <c>Retry-After</c> says; the queue's own maximum is at most this.</summary>
+    internal static readonly TimeSpan MaxRecordedPause = TimeSpan.FromDays(1);
+
+    private readonly ConcurrentDictionary<string, AccountPause> _until = new(StringComparer.Ordinal);
 
     /// <summary>UTC ticks when the last recorded pause ends: from then on every entry is expired and can be swept.</summary>
     private long _latestUntil;
@@ -42,12 +54,13 @@ internal sealed class RetryAfterPauses(TimeProvider time)
 
     private int _sweeping;
 
-    /// <summary>Pauses the account until <paramref name="delay"/> from now (at most <see cref="MaxPause"/>), unless it is already paused longer.</summary>
+    /// <summary>Pauses the account until <paramref name="delay"/> from now (at most <see cref="MaxRecordedPause"/>), unless it is already paused longer.</summary>
     public void Pause(string fingerprint, TimeSpan delay)
     {
         var now = time.GetUtcNow();
-        var next = now + (delay < MaxPause ? delay : MaxPause);
-        _until.AddOrUpdate(fingerprint, next, (_, current) => current > next ? current : next);
+        var pause = new AccountPause(now + Min(delay, MaxRecordedPause), now + Min(delay, MaxPause), now);
+        _until.AddOrUpdate(fingerprint, pause, (_, current) => current.Merge(pause));
+        var next = pause.Until;
         for (var latest = Interlocked.Read(ref _latestUntil); next.UtcTicks > latest; latest = Interlocked.Read(ref _latestUntil))
         {
             if (Interlocked.CompareExchange(ref _latestUntil, next.UtcTicks, latest) == latest)
@@ -98,11 +111,11 @@ internal sealed class RetryAfterPauses(TimeProvider time)
 
         try
         {
-            foreach (var (fingerprint, until) in _until)
+            foreach (var (fingerprint, pause) in _until)
             {
-                if (until <= now)
+                if (pause.Until <= now)
                 {
-                    _until.TryRemove(new KeyValuePair<string, DateTimeOffset>(fingerprint, until));
+                    _until.TryRemove(new KeyValuePair<string, AccountPause>(fingerprint, pause));
                 }
             }
         }
@@ -112,23 +125,32 @@ internal sealed class RetryAfterPauses(TimeProvider time)
         }
     }
 
-    /// <summary>How long the account is still paused, or <see cref="TimeSpan.Zero"/>.</summary>
-    public TimeSpan Remaining(string fingerprint)
+    /// <summary>How long a synchronous request still waits for the account (its pause, at most <see cref="MaxPause"/> of it), or <see cref="TimeSpan.Zero"/>.</summary>
+    public TimeSpan Remaining(string fingerprint) => Left(fingerprint, static (pause, _) => pause.SyncUntil, default);
+
+    /// <summary>
+    /// How long the account is still paused as the server asked, at most <paramref name="max"/> from when the pause was
+    /// recorded (so a huge <c>Retry-After</c> is not honoured again at every check), or <see cref="TimeSpan.Zero"/>.
+    /// </summary>
+    public TimeSpan Remaining(string fingerprint, TimeSpan max) => Left(fingerprint, static (pause, max) => Min(pause.Until, pause.Since + max), max);
+
+    private TimeSpan Left(string fingerprint, Func<AccountPause, TimeSpan, DateTimeOffset> end, TimeSpan max)
     {
         // The common case, no account paused, costs one emptiness check.
-        if (_until.IsEmpty || !_until.TryGetValue(fingerprint, out var until))
+        if (_until.IsEmpty || !_until.TryGetValue(fingerprint, out var pause))
         {
             return TimeSpan.Zero;
         }
 
-        var left = until - time.GetUtcNow();
-        if (left > TimeSpan.Zero)
+        var now = time.GetUtcNow();
+        if (pause.Until <= now)
         {
-            return left;
+            _until.TryRemove(new KeyValuePair<string, AccountPause>(fingerprint, pause));
+            return TimeSpan.Zero;
         }
 
-        _until.TryRemove(new KeyValuePair<string, DateTimeOffset>(fingerprint, until));
-        return TimeSpan.Zero;
+        var left = end(pause, max) - now;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <summary>
@@ -153,4 +175,16 @@ internal sealed class RetryAfterPauses(TimeProvider time)
 
         return null;
     }
+}
+
+/// <summary>
+/// One account's pause: <see cref="Until"/> as the server asked (from <see cref="Since"/>), and <see cref="SyncUntil"/>
+/// capped at <see cref="RetryAfterPauses.MaxPause"/> for synchronous requests. Merging keeps the later of each.
+/// </summary>
+internal readonly record struct AccountPause(DateTimeOffset Until, DateTimeOffset SyncUntil, DateTimeOffset Since)
+{
+    public AccountPause Merge(AccountPause other) => new(
+        other.Until > Until ? other.Until : Until,
+        other.SyncUntil > SyncUntil ? other.SyncUntil : SyncUntil,
+        other.Until > Until ? other.Since : Since);
 }

@@ -56,7 +56,7 @@ internal sealed class AccountMove(
     /// also retries the agent's earlier orphans.
     /// </summary>
     /// <returns>The final outcome (<see cref="SyncOutcome.Moved"/> on a move; <see cref="SyncOutcome.Updated"/> when the new key reached the same assistant) and the agent's orphans.</returns>
-    public async Task<AccountSyncResult> CompleteAsync(
+    public async ValueTask<AccountSyncResult> CompleteAsync(
         AgentAccount agent, AssistantState? state, VapiCredential credential, string assistantId, SyncOutcome outcome, CancellationToken cancellationToken)
     {
         var previousOrphans = state?.Orphans ?? [];

@@ -34,24 +34,7 @@ internal sealed class DesiredAssistant
     {
         var syncKey = Sync.Internal.SyncKey.For(request.OrganizationId, request.AgentKey);
 
-        // Serializing to a node already copies: the host's definition is never touched.
-        var body = AssistantPayload.ToRequestBody(request.Assistant);
-        if (voice.Result is null)
-        {
-            body.Remove("voice");
-        }
-        else
-        {
-            body["voice"] = JsonSerializer.SerializeToNode(voice.Result, VapiJsonContext.Default.VoiceConfig);
-        }
-
-        // Always the complete metadata object: whether Vapi's PATCH merges or replaces it is unconfirmed.
-        if (body["metadata"] is not JsonObject metadata)
-        {
-            body["metadata"] = metadata = [];
-        }
-
-        metadata[syncKeyMetadataName] = syncKey;
-        return new DesiredAssistant(DefinitionHash.CanonicalUtf8(body), syncKey);
+        // Serialized, never mutated: the host's definition is never touched.
+        return new DesiredAssistant(DefinitionHash.CanonicalBody(request.Assistant, voice.Result, syncKeyMetadataName, syncKey), syncKey);
     }
 }

@@ -1,7 +1,8 @@
 namespace VapiSync.Client.Sync.Internal;
 
 /// <summary>
-/// One semaphore per agent, created on demand and dropped when the last holder or waiter leaves (no unbounded growth).
+/// One entry per agent, created on demand and dropped when the last holder or waiter leaves (no unbounded growth); its
+/// semaphore exists only once a second caller has to wait, so an uncontended sync takes the lock without one.
 /// Its leases are never lost (one process) and carry fencing tokens from one counter, so they grow per agent too.
 /// </summary>
 internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
@@ -16,25 +17,35 @@ internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
     {
         var key = (organizationId, agentKey);
         Entry entry;
+        SemaphoreSlim? wait = null;
         lock (_entries)
         {
             if (!_entries.TryGetValue(key, out entry!))
             {
+                // Nobody holds or awaits the agent: taken at once, and no semaphore exists until a second caller comes.
                 entry = new Entry();
                 _entries[key] = entry;
+            }
+            else
+            {
+                // Held: the semaphore starts at zero (the holder's release hands it on), created by the first waiter.
+                wait = entry.Semaphore ??= new SemaphoreSlim(0, 1);
             }
 
             entry.References++;
         }
 
-        try
+        if (wait is not null)
         {
-            await entry.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Release(key, entry, held: false);
-            throw;
+            try
+            {
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Release(key, entry, held: false);
+                throw;
+            }
         }
 
         return new Handle(this, key, entry, Interlocked.Increment(ref _lastToken));
@@ -53,24 +64,24 @@ internal sealed class InProcessAssistantSyncLock : IAssistantSyncLock
 
     private void Release((string, string) key, Entry entry, bool held)
     {
-        if (held)
-        {
-            entry.Semaphore.Release();
-        }
-
         lock (_entries)
         {
             if (--entry.References == 0)
             {
                 _entries.Remove(key);
-                entry.Semaphore.Dispose();
+                entry.Semaphore?.Dispose();
+            }
+            else if (held)
+            {
+                // Someone is waiting (or about to wait) on the semaphore: hand the agent on.
+                entry.Semaphore!.Release();
             }
         }
     }
 
     private sealed class Entry
     {
-        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+        public SemaphoreSlim? Semaphore { get; set; }
 
         public int References { get; set; }
     }

@@ -32,6 +32,9 @@ internal readonly record struct SyncDecision(SyncStep Step, string? AssistantId 
 /// </summary>
 internal sealed record SyncFacts
 {
+    // Shared and never mutated (WithMissing copies): most syncs see no 404, and need no set of their own.
+    private static readonly IReadOnlySet<string> NoneMissing = new HashSet<string>(StringComparer.Ordinal);
+
     public required string DesiredHash { get; init; }
 
     /// <summary>Gets the fingerprint of the credential this sync resolved (the account it acts on).</summary>
@@ -49,7 +52,7 @@ internal sealed record SyncFacts
     public bool Moved { get; init; }
 
     /// <summary>Gets the assistants that answered 404 to a PATCH in this sync.</summary>
-    public IReadOnlySet<string> Missing { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    public IReadOnlySet<string> Missing { get; init; } = NoneMissing;
 
     /// <summary>Gets a value indicating whether the index was consulted since the last 404.</summary>
     public bool LookedUp { get; init; }

@@ -20,31 +20,31 @@ internal static class SyncRequestValidator
         ValidateIds(request.OrganizationId, request.AgentKey);
         ArgumentNullException.ThrowIfNull(request.Assistant, "request.Assistant");
 
-        var errors = new List<string>();
+        List<string>? errors = null; // allocated only for a request that fails
         var assistant = request.Assistant;
         if (assistant.Name is { } name && VapiLength(name) is var length and > MaxNameLength)
         {
-            errors.Add($"Assistant.Name: '{Echo(name)}' has {length} characters; Vapi allows at most {MaxNameLength}.");
+            (errors ??= []).Add($"Assistant.Name: '{Echo(name)}' has {length} characters; Vapi allows at most {MaxNameLength}.");
         }
 
         if (assistant.Voice is { } voice)
         {
             if (string.IsNullOrWhiteSpace(voice.Provider))
             {
-                errors.Add("Assistant.Voice.Provider: a voice needs a provider (for example 'azure').");
+                (errors ??= []).Add("Assistant.Voice.Provider: a voice needs a provider (for example 'azure').");
             }
             else if (string.IsNullOrWhiteSpace(voice.VoiceId) && !voice.Provider.Trim().Equals("custom-voice", StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add($"Assistant.Voice.VoiceId: a '{voice.Provider}' voice needs a voice id.");
+                (errors ??= []).Add($"Assistant.Voice.VoiceId: a '{voice.Provider}' voice needs a voice id.");
             }
         }
 
         if (request.KnownAssistantId is { } known && !AssistantIds.IsValid(known))
         {
-            errors.Add($"KnownAssistantId: '{Echo(known)}' is not a Vapi assistant id (a UUID).");
+            (errors ??= []).Add($"KnownAssistantId: '{Echo(known)}' is not a Vapi assistant id (a UUID).");
         }
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             throw new VapiValidationException(errors);
         }

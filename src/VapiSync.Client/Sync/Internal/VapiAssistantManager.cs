@@ -58,7 +58,7 @@ internal sealed class VapiAssistantManager(
             VapiCredential credential;
             AccountSyncResult synced;
             // A fenced lease: its token goes with every state write, and losing it stops the sync with lease_lost.
-            await using (var lease = await Guard(() => syncLock.AcquireLeaseAsync(request.OrganizationId, request.AgentKey, cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
+            await using (var lease = await Guard(static s => s.Lock.AcquireLeaseAsync(s.OrganizationId, s.AgentKey, s.Token), (Lock: syncLock, request.OrganizationId, request.AgentKey, Token: cancellationToken), "take the agent's lock", cancellationToken).ConfigureAwait(false))
             // A lease that can never be lost (the in-process lock's) needs no linked token source.
             using (var leased = lease.Lost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost) : null)
             try
@@ -86,9 +86,9 @@ internal sealed class VapiAssistantManager(
                 if (AccountMove.NextState(state, synced, target.Hash, credential, time.GetUtcNow()) is { } newState)
                 {
                     // Written and released in one statement where the lock is the store; else a fenced write, then the release.
-                    if (!await Guard(() => lease.TrySetStateAndReleaseAsync(store, newState, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false))
+                    if (!await Guard(static s => s.Lease.TrySetStateAndReleaseAsync(s.Store, s.State, s.Token), (Lease: lease, Store: store, State: newState, Token: leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false))
                     {
-                        await Guard(() => store.SetFencedAsync(request.OrganizationId, request.AgentKey, newState, lease.FencingToken, leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
+                        await Guard(static s => s.Store.SetFencedAsync(s.Request.OrganizationId, s.Request.AgentKey, s.State, s.Fence, s.Token), (Store: store, Request: request, State: newState, Fence: lease.FencingToken, Token: leaseToken), "write the agent's state", leaseToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -154,7 +154,7 @@ internal sealed class VapiAssistantManager(
     }
 
     private ValueTask<AssistantState?> ReadStateAsync(AssistantSyncRequest request, CancellationToken cancellationToken) =>
-        Guard(() => store.GetAsync(request.OrganizationId, request.AgentKey, cancellationToken), "read the agent's state", cancellationToken);
+        Guard(static s => s.Store.GetAsync(s.Request.OrganizationId, s.Request.AgentKey, s.Token), (Store: store, Request: request, Token: cancellationToken), "read the agent's state", cancellationToken);
 
     /// <summary>The credential and the planner's first facts, judged the same way for a sync and for its dry run.</summary>
     private (SyncTarget Target, SyncFacts Facts) Prepare(AssistantSyncRequest request, DesiredAssistant desired, VapiSyncOptions settings, CredentialResolution resolution, AssistantState? state)
@@ -172,7 +172,7 @@ internal sealed class VapiAssistantManager(
     /// the planned create with every field; where it would PATCH, it reads the assistant and returns the differences (a
     /// 404 there goes on like a PATCH's 404); duplicates the lookup finds are logged, not deleted.
     /// </summary>
-    private async Task<Settled> ExecuteAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
+    private async ValueTask<Settled> ExecuteAsync(SyncTarget target, SyncFacts facts, bool dryRun, CancellationToken cancellationToken)
     {
         for (var step = 0; step < MaxSteps; step++)
         {
@@ -330,11 +330,19 @@ internal sealed class VapiAssistantManager(
     }
 
     /// <summary>A store or lock is the host's code: whatever it throws (even synchronously) surfaces as the library's own typed failure.</summary>
-    private static async ValueTask<T> Guard<T>(Func<ValueTask<T>> call, string what, CancellationToken cancellationToken)
+    private static ValueTask<T> Guard<T>(Func<ValueTask<T>> call, string what, CancellationToken cancellationToken) =>
+        Guard(static call => call(), call, what, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Guard{T}(Func{ValueTask{T}}, string, CancellationToken)"/> for the per-sync calls: a static lambda and its
+    /// arguments instead of a closure, so a call that completes synchronously (the in-process lock, the in-memory store)
+    /// allocates nothing here.
+    /// </summary>
+    private static async ValueTask<T> Guard<TState, T>(Func<TState, ValueTask<T>> call, TState state, string what, CancellationToken cancellationToken)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call(state).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -342,11 +350,14 @@ internal sealed class VapiAssistantManager(
         }
     }
 
-    private static async ValueTask Guard(Func<ValueTask> call, string what, CancellationToken cancellationToken)
+    private static ValueTask Guard(Func<ValueTask> call, string what, CancellationToken cancellationToken) =>
+        Guard(static call => call(), call, what, cancellationToken);
+
+    private static async ValueTask Guard<TState>(Func<TState, ValueTask> call, TState state, string what, CancellationToken cancellationToken)
     {
         try
         {
-            await call().ConfigureAwait(false);
+            await call(state).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not VapiSyncException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
