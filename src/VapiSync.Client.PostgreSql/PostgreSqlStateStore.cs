@@ -1,6 +1,7 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Transactions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -631,7 +632,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
     /// Every statement goes through here: at most <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> at
     /// once, each on a pooled connection returned as soon as it completes — so the pool never grows past that number.
     /// <paramref name="statementToken"/>, when given, cancels the statement itself instead of <paramref name="cancellationToken"/>
-    /// (which then cancels only the waits before it).
+    /// (which then cancels only the waits before it). Statements never join an ambient <see cref="Transaction"/>.
     /// </summary>
     private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> statement, CancellationToken cancellationToken, bool migrate = true, CancellationToken? statementToken = null)
     {
@@ -643,6 +644,9 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Never part of a caller's ambient TransactionScope (Npgsql enlists by default): a host rolling back its own
+            // work must not undo a lease or a state row — nor another caller's take batched with it.
+            using var noAmbientTransaction = new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             return await statement(connection, statementToken ?? cancellationToken).ConfigureAwait(false);
         }
