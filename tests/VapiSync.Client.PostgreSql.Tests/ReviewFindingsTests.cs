@@ -1,4 +1,7 @@
 using System.Transactions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using VapiSync.Client.Testing;
 
 namespace VapiSync.Client.PostgreSql.Tests;
@@ -81,5 +84,87 @@ public sealed class ReviewFindingsTests : IAsyncLifetime
         // ... so no other instance may take it now.
         Assert.Null(await b.Store.TryTakeAsync("org-1", "outside", Deadline()));
         Assert.Equal(1L, await Postgres.ScalarAsync<long>($"SELECT count(*) FROM {LeaseTable} WHERE agent_key = 'outside' AND owner IS NOT NULL"));
+    }
+    private string BlockedOnARowLock => $"SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position('{_schema}' in query) > 0";
+
+    private static async Task WaitUntilAsync(string condition)
+    {
+        var deadline = Deadline(30);
+        while (!await Postgres.ScalarAsync<bool>(condition))
+        {
+            await Task.Delay(20, deadline);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Deadline(30);
+        while (!condition())
+        {
+            await Task.Delay(10, deadline);
+        }
+    }
+
+    /// <summary>An open transaction on another connection that has run <paramref name="sql"/> (so it holds its row locks).</summary>
+    private static async Task<(NpgsqlDataSource DataSource, NpgsqlConnection Connection, NpgsqlTransaction Transaction)> HoldAsync(string sql)
+    {
+        var dataSource = NpgsqlDataSource.Create(Postgres.Required);
+        var connection = await dataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync();
+        return (dataSource, connection, transaction);
+    }
+
+    /// <summary>
+    /// An application's own data source may carry session defaults: here the database's or role's
+    /// <c>default_transaction_isolation = 'repeatable read'</c> (a common hardening). The batched take relies on READ
+    /// COMMITTED (its read is a second statement "whose snapshot is taken after the take"); under REPEATABLE READ a take
+    /// that waited for another holder's commit fails with 40001, and with batching it takes every other agent of its
+    /// statement down with it. An uncontended agent must still get its lease.
+    /// </summary>
+    [PostgresFact]
+    public async Task BatchedTake_OnADataSourceDefaultingToRepeatableRead_AnUncontendedAgentStillGetsItsLease()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Postgres.Required) { Options = "-c default_transaction_isolation=repeatable\\ read" };
+        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using var store = new PostgreSqlStateStore(dataSource, Options.Create(new PostgreSqlStateStoreOptions { Schema = _schema }), TimeProvider.System, NullLogger<PostgreSqlStateStore>.Instance);
+        await store.MigrateAsync();
+        foreach (var agent in new[] { "gate", "contended" })
+        {
+            await (await store.AcquireLeaseAsync("org-1", agent, Deadline())).DisposeAsync(); // rows exist, free
+        }
+
+        // Another instance is mid-way through a write (its transaction has updated "contended"'s lease row).
+        var writer = await HoldAsync($"UPDATE {LeaseTable} SET expires_at = clock_timestamp() WHERE agent_key = 'contended'");
+        var gate = await HoldAsync($"SELECT 1 FROM {LeaseTable} WHERE agent_key = 'gate' FOR UPDATE");
+        try
+        {
+            // Hold the take loop on "gate" so that "contended" and "uncontended" go together in the next statement.
+            var gateTake = store.TryTakeAsync("org-1", "gate", Deadline());
+            await WaitUntilAsync(BlockedOnARowLock);
+            var contended = store.TryTakeAsync("org-1", "contended", Deadline());
+            var uncontended = store.TryTakeAsync("org-1", "uncontended", Deadline());
+            await WaitUntilAsync(() => store.Queued.Takes == 2);
+            await gate.Transaction.CommitAsync();
+            await gateTake.WaitAsync(TimeSpan.FromSeconds(30));
+
+            await WaitUntilAsync(() => store.Queued.Takes == 0);
+            await WaitUntilAsync(BlockedOnARowLock); // the batch waits for the writer
+            await writer.Transaction.CommitAsync();
+
+            await Task.WhenAny(contended, uncontended).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.NotNull(await uncontended.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.NotNull(await contended.WaitAsync(TimeSpan.FromSeconds(30))); // released by the writer: free again
+        }
+        finally
+        {
+            foreach (var (source, connection, transaction) in new[] { writer, gate })
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+                await source.DisposeAsync();
+            }
+        }
     }
 }
