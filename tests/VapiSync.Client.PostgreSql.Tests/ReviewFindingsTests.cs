@@ -167,4 +167,15 @@ public sealed class ReviewFindingsTests : IAsyncLifetime
             }
         }
     }
+    /// <summary>Guard for the fix above: a lease statement that fails inside its transaction leaves no aborted transaction on the pooled connection.</summary>
+    [PostgresFact]
+    public async Task FailedTake_OnTheOnlyPooledConnection_TheNextStatementsStillWork()
+    {
+        await using var a = new Instance(_vapi, _schema, o => o.MaxConcurrentOperations = 1);
+        await a.Store.MigrateAsync();
+        await Assert.ThrowsAsync<VapiStateStoreException>(() => a.Store.TryTakeAsync("org-1", "bad\0key", Deadline()));
+        Assert.Equal(1L, (await a.Store.TryTakeAsync("org-1", "good", Deadline()))!.Value.Token);
+        await using var lease = await a.Store.AcquireLeaseAsync("org-1", "other", Deadline());
+        Assert.True(await lease.TrySetStateAndReleaseAsync(a.Store, new AssistantState("asst", "hash", DateTimeOffset.UnixEpoch), Deadline()));
+    }
 }
