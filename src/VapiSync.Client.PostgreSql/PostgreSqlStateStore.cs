@@ -1,6 +1,7 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Transactions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -462,6 +463,12 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         var (tokens, states) = await RunAsync(
             async (connection, ct) =>
             {
+                var read = new NpgsqlBatchCommand($"""
+                    SELECT s.organization_id, s.agent_key, {StateColumnsOf("s")} FROM {_table} s
+                    JOIN unnest($1::text[], $2::text[]) AS i(o, a) ON s.organization_id = i.o AND s.agent_key = i.a
+                    """);
+                read.Parameters.Add(new NpgsqlParameter { Value = organizations });
+                read.Parameters.Add(new NpgsqlParameter { Value = keys });
                 await using var batch = LeaseBatch(
                     connection,
                     $"""
@@ -473,14 +480,8 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
                     WHERE l.owner IS NULL OR l.expires_at <= clock_timestamp()
                     RETURNING organization_id, agent_key, fencing_token
                     """,
-                    [organizations, keys, _owner, _options.LeaseDuration]);
-                var read = new NpgsqlBatchCommand($"""
-                    SELECT s.organization_id, s.agent_key, {StateColumnsOf("s")} FROM {_table} s
-                    JOIN unnest($1::text[], $2::text[]) AS i(o, a) ON s.organization_id = i.o AND s.agent_key = i.a
-                    """);
-                read.Parameters.Add(new NpgsqlParameter { Value = organizations });
-                read.Parameters.Add(new NpgsqlParameter { Value = keys });
-                batch.BatchCommands.Add(read);
+                    [organizations, keys, _owner, _options.LeaseDuration],
+                    then: read);
                 var tokens = new Dictionary<(string, string), long>(agents.Count);
                 var states = new Dictionary<(string, string), AssistantState>();
                 await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -598,7 +599,7 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         await RunAsync(async (connection, ct) =>
         {
             await using var batch = LeaseBatch(connection, sql, parameters);
-            var statement = batch.BatchCommands[1];
+            var statement = batch.BatchCommands[2];
             object? value = null;
             await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -612,8 +613,14 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             return (value, statement.RecordsAffected);
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>A batch without a transaction runs in one implicit transaction: the setting covers exactly its statements.</summary>
-    private static NpgsqlBatch LeaseBatch(NpgsqlConnection connection, string sql, object[] parameters)
+    /// <summary>
+    /// One round trip, one transaction: the setting covers exactly its statements. The isolation level is set explicitly:
+    /// the take relies on READ COMMITTED (its read sees the write it waited for), and an application's data source may
+    /// default to REPEATABLE READ or SERIALIZABLE, where a take that waited for another holder's commit fails with 40001
+    /// and fails every agent of its batch. (<c>SET TRANSACTION</c> outside <c>BEGIN</c> would warn on every statement.)
+    /// On a failure the connection goes back in an aborted transaction, which Npgsql rolls back as it returns to the pool.
+    /// </summary>
+    private static NpgsqlBatch LeaseBatch(NpgsqlConnection connection, string sql, object[] parameters, NpgsqlBatchCommand? then = null)
     {
         var statement = new NpgsqlBatchCommand(sql);
         foreach (var parameter in parameters)
@@ -621,17 +628,29 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
             statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }
 
-        return new NpgsqlBatch(connection)
+        var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands = { new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"), statement },
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"),
+                new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"),
+                statement,
+            },
         };
+        if (then is not null)
+        {
+            batch.BatchCommands.Add(then);
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        return batch;
     }
 
     /// <summary>
     /// Every statement goes through here: at most <see cref="PostgreSqlStateStoreOptions.MaxConcurrentOperations"/> at
     /// once, each on a pooled connection returned as soon as it completes — so the pool never grows past that number.
     /// <paramref name="statementToken"/>, when given, cancels the statement itself instead of <paramref name="cancellationToken"/>
-    /// (which then cancels only the waits before it).
+    /// (which then cancels only the waits before it). Statements never join an ambient <see cref="Transaction"/>.
     /// </summary>
     private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> statement, CancellationToken cancellationToken, bool migrate = true, CancellationToken? statementToken = null)
     {
@@ -643,6 +662,9 @@ public sealed class PostgreSqlStateStore : IAssistantStateStore, IAssistantSyncL
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Never part of a caller's ambient TransactionScope (Npgsql enlists by default): a host rolling back its own
+            // work must not undo a lease or a state row — nor another caller's take batched with it.
+            using var noAmbientTransaction = new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             return await statement(connection, statementToken ?? cancellationToken).ConfigureAwait(false);
         }

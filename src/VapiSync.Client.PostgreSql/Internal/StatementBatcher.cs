@@ -69,7 +69,12 @@ internal sealed class StatementBatcher<TItem, TResult>
 
         if (start)
         {
-            _ = DrainAsync();
+            // The loop serves every caller: it must not run in the first one's execution context (its ambient
+            // transaction, activity and async-locals would carry over to the others' statements).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None);
+            }
         }
 
         using (cancellationToken.Register(() => Abandon(request, cancellationToken)))
