@@ -47,6 +47,10 @@ public sealed class SyncPerfReviewTests
         var error = Assert.Throws<VapiValidationException>(() => DefinitionHash.CanonicalBody(definition, null, "vapiSyncKey", "k"));
 
         Assert.Contains(error.ValidationErrors, e => e.Field == "Assistant.Model");
+
+        // The thread's scratch, interrupted mid-write, still gives the next definition its own bytes.
+        var next = DefinitionHash.CanonicalBody(new AssistantDefinition { Name = "n" }, null, "vapiSyncKey", "k");
+        Assert.Equal("""{"metadata":{"vapiSyncKey":"k"},"name":"n"}""", Encoding.UTF8.GetString(next));
     }
 
     [Fact]
