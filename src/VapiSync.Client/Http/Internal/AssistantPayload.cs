@@ -42,7 +42,7 @@ internal static class AssistantPayload
         {
             body = JsonSerializer.SerializeToNode(definition, VapiJsonContext.Default.AssistantDefinition)!.AsObject();
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
             // Thrown before any I/O; the serializer's own message names no field, so find the offending one.
             throw new VapiValidationException([Unserializable(definition, ex)]);
@@ -80,7 +80,33 @@ internal static class AssistantPayload
             }
         }
 
+        if (ex is ArgumentException)
+        {
+            // A JsonNode can hold a double JSON cannot carry (NaN, an infinity); a JsonElement cannot.
+            foreach (var (name, node) in fields)
+            {
+                if (node is not null && !CanWrite(node))
+                {
+                    return new VapiValidationError(name, "holds a number JSON cannot carry (NaN or an infinity).");
+                }
+            }
+        }
+
         return new VapiValidationError("Assistant", $"cannot be serialized as JSON ({ex.GetType().Name}).");
+    }
+
+    private static bool CanWrite(JsonNode node)
+    {
+        try
+        {
+            using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { MaxDepth = MaxDepth });
+            node.WriteTo(writer);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static int Depth(JsonNode root) => Depth(root, static node => node switch

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -66,9 +67,9 @@ internal static class DefinitionHash
         {
             document = scratch.Serialize(definition, voice);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            // Thrown before any I/O; the serializer's own message names no field, so find the offending one.
+            // Thrown before any I/O (ArgumentException: a NaN or infinite number in a JsonNode); the serializer's own message names no field, so find the offending one.
             t_scratch = scratch;
             throw new VapiValidationException([AssistantPayload.Unserializable(definition, ex)]);
         }
@@ -84,7 +85,7 @@ internal static class DefinitionHash
             var bytes = scratch.Canonical.WrittenSpan.ToArray();
 
             // Do not pin one huge definition's buffers to the thread forever.
-            if (scratch.Canonical.Capacity <= 64 * 1024 && scratch.Raw.Capacity <= 64 * 1024)
+            if (scratch.Canonical.Capacity <= 64 * 1024 && scratch.Raw.Capacity <= 64 * 1024 && scratch.Entries.Length * Unsafe.SizeOf<Entry>() <= 64 * 1024)
             {
                 t_scratch = scratch;
             }
