@@ -55,10 +55,10 @@ public class PostgreSqlBulkSyncBenchmarks
     [Benchmark(Baseline = true, Description = "in-memory store: 2,000 agents, parallelism 32, 20 ms Vapi")]
     public Task<int> InMemory() => BulkAsync();
 
-    [Benchmark(Description = "PostgreSQL store: 2,000 agents, parallelism 32, 20 ms Vapi")]
+    [Benchmark(Description = "PostgreSQL store, 8 connections: 2,000 agents, parallelism 32, 20 ms Vapi")]
     public Task<int> PostgreSql() => BulkAsync();
 
-    [Benchmark(Description = "PostgreSQL store, 4 connections: 2,000 agents, parallelism 32, 20 ms Vapi")]
+    [Benchmark(Description = "PostgreSQL store, 4 connections (default): 2,000 agents, parallelism 32, 20 ms Vapi")]
     public Task<int> PostgreSqlFourConnections() => BulkAsync();
 
     private async Task<int> BulkAsync()
