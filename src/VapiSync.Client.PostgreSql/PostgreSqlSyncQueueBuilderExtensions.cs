@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VapiSync.Client.PostgreSql.Internal;
+using VapiSync.Client.Shared;
 
 namespace VapiSync.Client.PostgreSql;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using VapiSync.Client.PostgreSql.Internal;
+using VapiSync.Client.Shared;
 
 namespace VapiSync.Client.PostgreSql;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VapiSync.Client;
 using VapiSync.Client.Queue;
 using VapiSync.Client.Queue.Internal;
+using VapiSync.Client.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

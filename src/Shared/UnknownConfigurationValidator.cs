@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace VapiSync.Client.PostgreSql.Internal;
+namespace VapiSync.Client.Shared;
 
 /// <summary>
 /// Fails start-up when the bound section holds a key no setting has (a misspelled <c>MaxDegreOfParallelism</c> would
 /// otherwise be ignored silently and the default used). The section is bound again with
 /// <see cref="BinderOptions.ErrorOnUnknownConfiguration"/>, leaving out the child sections other registrations bind
-/// (none for the PostgreSQL stores), and the binder's error becomes an options validation failure that names the key.
+/// (the queue's <c>PostgreSql</c>), and the binder's error becomes an options validation failure that names the key.
 /// </summary>
+/// <remarks>
+/// Shared source: compiled into each package that binds configuration (an internal type of each), so the packages share
+/// no internals.
+/// </remarks>
 internal sealed class UnknownConfigurationValidator<TOptions>(IConfiguration configuration, params string[] childSections) : IValidateOptions<TOptions>
     where TOptions : class, new()
 {
