@@ -58,6 +58,35 @@ internal static class AssistantPayload
 
     public static byte[] ToUtf8(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body, VapiJsonContext.Default.JsonObject);
 
+    /// <summary>
+    /// The body of a PATCH of the voice alone, <c>{"voice":…}</c>, written straight to bytes: the same bytes as
+    /// <see cref="ToUtf8"/> of <see cref="ToRequestBody"/> of a definition holding only the voice (a nested voice has
+    /// no read-only field to strip), without building the JSON tree in between.
+    /// </summary>
+    /// <exception cref="VapiValidationException">The voice cannot be serialized (JSON nested deeper than <see cref="MaxDepth"/>).</exception>
+    public static byte[] VoicePatch(VoiceConfig voice)
+    {
+        ArgumentNullException.ThrowIfNull(voice);
+        try
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = MaxDepth }))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("voice"u8);
+                JsonSerializer.Serialize(writer, voice, VapiJsonContext.Default.VoiceConfig);
+                writer.WriteEndObject();
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            // The slow path finds the offending field and says which.
+            return ToUtf8(ToRequestBody(new AssistantDefinition { Voice = voice }));
+        }
+    }
+
     internal static VapiValidationError Unserializable(AssistantDefinition definition, Exception ex)
     {
         var fields = new (string Name, JsonNode? Node)[]
