@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace VapiSync.Client.Http.Internal;
 
 /// <summary>
@@ -23,8 +21,6 @@ internal sealed class ResponseBufferingHandler : DelegatingHandler
 
     /// <summary>The marker's value: one shared object, so marking a request allocates nothing.</summary>
     internal static readonly object Discard = new();
-
-    private const int DrainBufferBytes = 4096;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -55,38 +51,66 @@ internal sealed class ResponseBufferingHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// Reads the body to its end (so the connection goes back to the pool) and keeps none of it. A broken connection
-    /// fails as <see cref="HttpContent.LoadIntoBufferAsync(long, CancellationToken)"/> fails it, so retries and the
-    /// breaker see the same exception either way.
+    /// Reads the body to its end (so the connection goes back to the pool) and keeps none of it. The content copies
+    /// itself as it does when buffered, with the token: a stalled body ends with the attempt's timeout, and a broken
+    /// connection fails with the same exception, so retries and the breaker see no difference.
     /// </summary>
-    private static async Task DrainAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static Task DrainAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        response.Content.CopyToAsync(new DiscardingStream(), cancellationToken);
+
+    /// <summary>Counts what is written and drops it; past <see cref="MaxResponseBytes"/> it fails as the buffering does.</summary>
+    private sealed class DiscardingStream : Stream
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(DrainBufferBytes);
-        try
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _length += buffer.Length;
+            if (_length > MaxResponseBytes)
             {
-                long total = 0;
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                    if (total > MaxResponseBytes)
-                    {
-                        throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"The answer is larger than {MaxResponseBytes} bytes.");
-                    }
-                }
+                throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"The answer is larger than {MaxResponseBytes} bytes.");
             }
         }
-        catch (IOException ex)
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            throw new HttpRequestException("Error while copying content to a stream.", ex);
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
         }
-        finally
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
         }
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
 
