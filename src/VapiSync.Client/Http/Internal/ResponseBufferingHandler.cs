@@ -1,3 +1,5 @@
+using VapiSync.Client.Resilience.Internal;
+
 namespace VapiSync.Client.Http.Internal;
 
 /// <summary>
@@ -6,17 +8,22 @@ namespace VapiSync.Client.Http.Internal;
 /// then stalls would block the call until the caller gives up, forever with the default token.
 /// </summary>
 /// <remarks>
-/// A request marked with <see cref="DiscardSuccessBody"/> (a write whose caller needs only the status) has a success
-/// body read to its end just the same, under the same timeouts and size limit, but into a pooled buffer that is then
-/// dropped: the answer is not kept in memory for nobody. Any other answer (a failure, whose body carries Vapi's message)
+/// A request marked as not needing its answer (a write whose caller needs only the status: its body is a
+/// <see cref="StatusOnlyContent"/>, or, without a body, it carries <see cref="DiscardSuccessBody"/>) has a success
+/// body read to its end just the same, under the same timeouts and size limit, but counted and dropped as it arrives:
+/// the answer is not kept in memory for nobody. Any other answer (a failure, whose body carries Vapi's message)
 /// is buffered as usual.
+/// <para>
+/// It also records the account pauses Vapi asks for (<see cref="RetryAfterGate"/>): one handler, one asynchronous step
+/// per attempt instead of two.
+/// </para>
 /// </remarks>
-internal sealed class ResponseBufferingHandler : DelegatingHandler
+internal sealed class ResponseBufferingHandler(RetryAfterPauses pauses, TimeProvider time) : DelegatingHandler
 {
     /// <summary>Far above any real answer (a full listing page of large assistants is a few MB), far below what exhausts memory.</summary>
     internal const long MaxResponseBytes = 64L * 1024 * 1024;
 
-    /// <summary>Marks a request whose success body is read and dropped; its value is <see cref="Discard"/>.</summary>
+    /// <summary>Marks a request without a body whose success body is read and dropped; its value is <see cref="Discard"/>.</summary>
     internal static readonly HttpRequestOptionsKey<object> DiscardSuccessBody = new("VapiSync.Client.DiscardSuccessBody");
 
     /// <summary>The marker's value: one shared object, so marking a request allocates nothing.</summary>
@@ -27,7 +34,8 @@ internal sealed class ResponseBufferingHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (response.IsSuccessStatusCode && request.Options.TryGetValue(DiscardSuccessBody, out _))
+            RetryAfterGate.Record(pauses, time, request, response);
+            if (response.IsSuccessStatusCode && (request.Content is StatusOnlyContent || request.Options.TryGetValue(DiscardSuccessBody, out _)))
             {
                 await DrainAsync(response, cancellationToken).ConfigureAwait(false);
             }
@@ -113,6 +121,12 @@ internal sealed class ResponseBufferingHandler : DelegatingHandler
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
+
+/// <summary>
+/// The body of a write whose caller needs only the status of the answer. The type itself is the mark: an entry in the
+/// request's options would cost the options dictionary a resize on every request.
+/// </summary>
+internal sealed class StatusOnlyContent(byte[] body) : ByteArrayContent(body);
 
 /// <summary>Vapi's answer exceeded <see cref="ResponseBufferingHandler.MaxResponseBytes"/>; translated to a malformed response.</summary>
 internal sealed class ResponseTooLargeException(System.Net.HttpStatusCode statusCode, Exception inner)

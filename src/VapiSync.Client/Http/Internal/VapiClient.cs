@@ -81,13 +81,22 @@ internal sealed class VapiClient : IVapiClient
 
     /// <summary>
     /// The sync's (and the fleet's) path: the body is already serialized, and the answer is not needed beyond its
-    /// status, so a success body is read to its end under the timeouts but not kept (<see cref="ResponseBufferingHandler.DiscardSuccessBody"/>).
+    /// status, so a success body is read to its end under the timeouts but not kept (<see cref="StatusOnlyContent"/>).
     /// </summary>
-    internal async Task UpdateAssistantAsync(VapiCredential credential, string assistantId, byte[] body, CancellationToken cancellationToken)
+    internal Task UpdateAssistantAsync(VapiCredential credential, string assistantId, byte[] body, CancellationToken cancellationToken)
     {
-        var path = AssistantPath(assistantId);
-        using var response = await SendAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken, discardSuccessBody: true).ConfigureAwait(false);
-        await ThrowIfFailedAsync(response, VapiOperation.Update, cancellationToken).ConfigureAwait(false);
+        string path;
+        try
+        {
+            path = AssistantPath(assistantId);
+        }
+        catch (VapiValidationException ex)
+        {
+            return Task.FromException(ex); // as an async method fails: in the task, not at the call
+        }
+
+        // One state machine for the whole write: the request, its status check and the response's disposal.
+        return SendCoreAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken, statusOnly: true);
     }
 
     public async Task<VapiAssistant?> GetAssistantAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken = default)
@@ -194,10 +203,27 @@ internal sealed class VapiClient : IVapiClient
         return "assistant/" + assistantId;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(
+    private Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken,
-        bool discardSuccessBody = false)
+        bool discardSuccessBody = false) =>
+        SendCoreAsync(method, path, operation, credential, body, cancellationToken, discardSuccessBody)!;
+
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path under the base address.</param>
+    /// <param name="operation">The operation, for logs, metrics and errors.</param>
+    /// <param name="credential">The key to send.</param>
+    /// <param name="body">The serialized body, if any.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="discardSuccessBody">Whether a success body is read to its end but not kept.</param>
+    /// <param name="statusOnly">
+    /// The caller needs only success: a failure throws (as <see cref="ThrowIfFailedAsync"/>), the response is disposed
+    /// here and <see langword="null"/> returned, and a success body is not kept.
+    /// </param>
+    private async Task<HttpResponseMessage?> SendCoreAsync(
+        HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken,
+        bool discardSuccessBody = false, bool statusOnly = false)
     {
+        discardSuccessBody |= statusOnly;
         var authorization = Authorization(credential, operation);
         if (await _pauses.WaitAsync(credential.Fingerprint, _totalTimeout(), cancellationToken).ConfigureAwait(false) is { } left)
         {
@@ -217,11 +243,10 @@ internal sealed class VapiClient : IVapiClient
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (body is not null)
         {
-            request.Content = new ByteArrayContent(body);
+            request.Content = discardSuccessBody ? new StatusOnlyContent(body) : new ByteArrayContent(body);
             request.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
         }
-
-        if (discardSuccessBody)
+        else if (discardSuccessBody)
         {
             request.Options.Set(ResponseBufferingHandler.DiscardSuccessBody, ResponseBufferingHandler.Discard);
         }
@@ -231,12 +256,12 @@ internal sealed class VapiClient : IVapiClient
             : null;
         activity?.SetTag("http.request.method", method.Method);
         var started = _time.GetTimestamp();
+        HttpResponseMessage response;
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             _metrics.RecordRequest(operation, (int)response.StatusCode, _time, started);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-            return response;
         }
         catch (Exception ex) when (Translate(ex, operation, cancellationToken) is { } translated)
         {
@@ -244,6 +269,17 @@ internal sealed class VapiClient : IVapiClient
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, translated.ErrorCode);
             Log.VapiRequestNotAnswered(_logger, operation.Display(), translated.ErrorCode ?? "unknown", ex.GetType().Name);
             throw translated;
+        }
+
+        if (!statusOnly)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            await ThrowIfFailedAsync(response, operation, cancellationToken).ConfigureAwait(false);
+            return null;
         }
     }
 
