@@ -111,7 +111,7 @@ internal sealed class VapiFleet : IVapiFleet
                 },
                 stop.Token,
                 judged).ConfigureAwait(false);
-            plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+            plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired, pool.Early);
             pool.Complete(plan);
         }
         catch
