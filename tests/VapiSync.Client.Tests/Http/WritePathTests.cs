@@ -156,6 +156,21 @@ public sealed class WritePathTests
         Assert.Equal("azure", JsonNode.Parse(fast)!["voice"]!["provider"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void VoicePatch_OneAfterAnother_EachIsItsOwnWholeBody()
+    {
+        var small = new VoiceConfig { Provider = "azure", VoiceId = "en-US-JennyNeural" };
+        var large = new VoiceConfig { Provider = "11labs", VoiceId = new string('v', 40_000) };
+
+        var first = Encoding.UTF8.GetString(AssistantPayload.VoicePatch(small));
+        var big = AssistantPayload.VoicePatch(large);
+        var again = Encoding.UTF8.GetString(AssistantPayload.VoicePatch(small));
+
+        Assert.Equal(first, again);
+        Assert.Equal("""{"voice":{"provider":"azure","voiceId":"en-US-JennyNeural"}}""", first);
+        Assert.Equal(40_000, JsonNode.Parse(big)!["voice"]!["voiceId"]!.GetValue<string>().Length);
+    }
+
     private static VapiClient Own(TransportHarness h) => (VapiClient)h.Client;
 
     /// <summary>A body that counts how often, and how much of it, was copied out.</summary>
