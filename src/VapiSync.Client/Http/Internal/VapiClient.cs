@@ -298,8 +298,16 @@ internal sealed class VapiClient : IVapiClient
         return current.Value;
     }
 
-    /// <summary>A key and its header value; compared by reference, so a key is checked again only when a different string carries it.</summary>
-    private sealed record AuthorizationHeader(string Key, string Value);
+    /// <summary>
+    /// A key and its header value; compared by reference, so a key is checked again only when a different string
+    /// carries it. A class, not a record: a record's generated <c>ToString</c> would print the key.
+    /// </summary>
+    private sealed class AuthorizationHeader(string key, string value)
+    {
+        public string Key { get; } = key;
+
+        public string Value { get; } = value;
+    }
 
     /// <summary>Maps transport failures to <see cref="VapiApiException"/>; the caller's own cancellation passes through unchanged.</summary>
     private static VapiApiException? Translate(Exception ex, VapiOperation operation, CancellationToken cancellationToken) => ex switch
