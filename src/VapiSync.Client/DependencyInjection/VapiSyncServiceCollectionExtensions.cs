@@ -101,11 +101,10 @@ public static class VapiSyncServiceCollectionExtensions
         var httpClient = AddHttpClient(services);
         var pipeline = httpClient.AddStandardResilienceHandler();
 
-        // Added after the resilience handler, so they run inside it, once per attempt and under its timeouts: the
-        // gate records 429 pauses; the body is read in full before the attempt counts as answered.
+        // Added after the resilience handler, so it runs inside it, once per attempt and under its timeouts: it records
+        // 429 pauses, and reads the body in full before the attempt counts as answered.
         services.TryAddSingleton<RetryAfterPauses>();
-        httpClient.AddHttpMessageHandler(sp => new RetryAfterGate(sp.GetRequiredService<RetryAfterPauses>(), sp.GetRequiredService<TimeProvider>()));
-        httpClient.AddHttpMessageHandler(() => new ResponseBufferingHandler());
+        httpClient.AddHttpMessageHandler(sp => new ResponseBufferingHandler(sp.GetRequiredService<RetryAfterPauses>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
             .PostConfigure<VapiCircuitBreaker>((options, breaker) => VapiResilienceSetup.Enforce(options, breaker));
         var pipelineName = pipeline.PipelineName;

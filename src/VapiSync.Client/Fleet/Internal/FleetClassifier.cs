@@ -12,11 +12,17 @@ namespace VapiSync.Client.Fleet.Internal;
 /// <param name="LiveAgentKeys">The agents that still exist; <see langword="null"/> when orphans are not checked.</param>
 /// <param name="StateAssistantIds">The assistant id the state store holds, by agent key (for duplicate groups).</param>
 /// <param name="DesiredBodies">What a sync would send, by agent key (for drift).</param>
+/// <param name="JudgedVoices">
+/// When set, every listed assistant's voice was already judged (<see cref="FleetClassifier.LegacyVoice"/>, while the
+/// listing ran): the legacy-voice findings by assistant id, an assistant absent from it not legacy. The classifier takes
+/// them as they are instead of judging each voice a second time, so the repair also reports exactly what it sent.
+/// </param>
 internal sealed record ClassifierInput(
     Func<VoiceConfig?, VoiceNormalization> Normalize,
     IReadOnlySet<string>? LiveAgentKeys,
     IReadOnlyDictionary<string, string> StateAssistantIds,
-    IReadOnlyDictionary<string, JsonObject> DesiredBodies);
+    IReadOnlyDictionary<string, JsonObject> DesiredBodies,
+    IReadOnlyDictionary<string, FleetFinding>? JudgedVoices = null);
 
 /// <summary>Turns one listing into findings. Pure: every input is loaded before, so the rules read as a table and test as one.</summary>
 internal static class FleetClassifier
@@ -27,7 +33,10 @@ internal static class FleetClassifier
         var legacy = new Dictionary<string, FleetFinding>(StringComparer.Ordinal);
         foreach (var assistant in view.All)
         {
-            if (LegacyVoice(assistant, view.SyncKeys.GetValueOrDefault(assistant.Id), view.AgentKeys.GetValueOrDefault(assistant.Id), input.Normalize) is { } finding)
+            var finding = input.JudgedVoices is { } judged
+                ? judged.GetValueOrDefault(assistant.Id)
+                : LegacyVoice(assistant, view.SyncKeys.GetValueOrDefault(assistant.Id), view.AgentKeys.GetValueOrDefault(assistant.Id), input.Normalize);
+            if (finding is not null)
             {
                 findings.Add(finding);
                 legacy[assistant.Id] = finding;
@@ -78,8 +87,14 @@ internal static class FleetClassifier
             return null;
         }
 
-        return Finding(FleetFindingKind.LegacyVoice, assistant, syncKey, agentKey) with
+        // One object: judged for every listed assistant, so a copy through `with` would be garbage per legacy voice.
+        return new FleetFinding
         {
+            Kind = FleetFindingKind.LegacyVoice,
+            AssistantId = assistant.Id,
+            AssistantName = assistant.Name,
+            SyncKey = syncKey,
+            AgentKey = agentKey,
             Voice = assistant.Voice,
             ReplacementVoice = normalization.Result,
             Reason = rule.Reason,

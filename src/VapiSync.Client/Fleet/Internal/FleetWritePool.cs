@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace VapiSync.Client.Fleet.Internal;
@@ -12,10 +11,11 @@ namespace VapiSync.Client.Fleet.Internal;
 internal sealed class FleetWritePool
 {
     private readonly Channel<PlannedFix[]> _queue = Channel.CreateUnbounded<PlannedFix[]>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly ConcurrentDictionary<(string AssistantId, FleetRepairOperation Operation), FleetRepairAction> _results = new();
     private readonly Func<PlannedFix, CancellationToken, Task<FleetRepairAction>> _write;
     private readonly IProgress<FleetProgress>? _progress;
-    private readonly List<PlannedFix> _early = [];
+
+    /// <summary>The fixes queued early, by assistant (a voice fix, at most one each); written by the listing alone.</summary>
+    private readonly Dictionary<string, PlannedFix> _early = new(StringComparer.Ordinal);
     private List<PlannedFix> _unplanned = [];
     private int _finished;
     private int _total = -1; // unknown until the plan is
@@ -36,30 +36,66 @@ internal sealed class FleetWritePool
         {
             foreach (var fix in writes)
             {
-                var action = await _write(fix, token).ConfigureAwait(false);
-                _results[Key(fix)] = action;
+                fix.Result = await _write(fix, token).ConfigureAwait(false);
                 _progress?.Report(new FleetProgress(FleetPhase.Repairing, Interlocked.Increment(ref _finished), Total));
             }
         });
 
+    /// <summary>The fixes queued early, by assistant id: the plan holds these very fixes (<see cref="FleetRepairPlanner.Plan"/>).</summary>
+    public IReadOnlyDictionary<string, PlannedFix> Early => _early;
+
     /// <summary>Queues a fix decided before the audit is complete (<see cref="FleetRepairPlanner.PlanEarly"/>).</summary>
     public void QueueEarly(PlannedFix fix)
     {
-        _early.Add(fix);
+        _early.Add(fix.AssistantId, fix);
         _queue.Writer.TryWrite([fix]);
     }
 
     /// <summary>Queues every fix of the plan not already queued early, then closes the queue.</summary>
     public void Complete(List<PlannedFix> plan)
     {
-        var planned = plan.Select(Key).ToHashSet();
-        _unplanned = _early.FindAll(f => !planned.Contains(Key(f)));
-        var queued = _early.Select(Key).ToHashSet();
+        // The plan holds the early fixes themselves; an equal copy (which the planner does not make) is still not sent twice.
+        var reused = 0;
+        foreach (var fix in plan)
+        {
+            if (_early.TryGetValue(fix.AssistantId, out var early) && ReferenceEquals(early, fix))
+            {
+                reused++;
+            }
+        }
+
+        HashSet<(string, FleetRepairOperation)>? queued = null;
+        if (reused < _early.Count)
+        {
+            var planned = plan.Select(Key).ToHashSet();
+            _unplanned = [.. _early.Values.Where(f => !planned.Contains(Key(f)))];
+            queued = _early.Values.Select(Key).ToHashSet();
+        }
+
         Volatile.Write(ref _total, plan.Count + _unplanned.Count);
         _progress?.Report(new FleetProgress(FleetPhase.Repairing, Volatile.Read(ref _finished), Total));
-        foreach (var writes in plan.Where(f => !queued.Contains(Key(f))).GroupBy(f => f.AssistantId, StringComparer.Ordinal))
+        var writes = new List<PlannedFix>();
+        for (var i = 0; i < plan.Count;)
         {
-            _queue.Writer.TryWrite([.. writes]);
+            // The plan lists each assistant's writes together, in order: they go to one writer, one after the other.
+            var id = plan[i].AssistantId;
+            writes.Clear();
+            for (; i < plan.Count && string.Equals(plan[i].AssistantId, id, StringComparison.Ordinal); i++)
+            {
+                var fix = plan[i];
+                var sent = queued is null
+                    ? _early.TryGetValue(fix.AssistantId, out var early) && ReferenceEquals(early, fix)
+                    : queued.Contains(Key(fix));
+                if (!sent)
+                {
+                    writes.Add(fix);
+                }
+            }
+
+            if (writes.Count > 0)
+            {
+                _queue.Writer.TryWrite([.. writes]);
+            }
         }
 
         _queue.Writer.TryComplete();
@@ -74,10 +110,14 @@ internal sealed class FleetWritePool
     /// </summary>
     public List<FleetRepairAction> Actions(List<PlannedFix> plan)
     {
-        var actions = plan.ConvertAll(f => _results[Key(f)]);
-        actions.AddRange(_unplanned.Select(f => _results[Key(f)]));
+        var actions = plan.ConvertAll(f => f.Result ?? SentEarly(f).Result!);
+        actions.AddRange(_unplanned.Select(f => f.Result!));
         return actions;
     }
+
+    /// <summary>The early fix that was sent for a planned one equal to it.</summary>
+    private PlannedFix SentEarly(PlannedFix fix) =>
+        _early.TryGetValue(fix.AssistantId, out var early) && Key(early) == Key(fix) ? early : throw new InvalidOperationException($"No write was sent for {fix.Operation} of {fix.AssistantId}.");
 
     private int? Total => Volatile.Read(ref _total) is >= 0 and var total ? total : null;
 

@@ -10,6 +10,7 @@ namespace VapiSync.Client.Fleet.Internal;
 /// <param name="Description">A one-line description.</param>
 /// <param name="Voice">The replacement voice (<see cref="FleetRepairOperation.PatchVoice"/>).</param>
 /// <param name="Desired">The definition to re-apply (<see cref="FleetRepairOperation.Reapply"/>).</param>
+/// <param name="Source">The legacy-voice finding a voice fix was chosen from.</param>
 internal sealed record PlannedFix(
     string AssistantId,
     string? AgentKey,
@@ -17,4 +18,9 @@ internal sealed record PlannedFix(
     IReadOnlyList<FleetFindingKind> Fixes,
     string Description,
     VoiceConfig? Voice = null,
-    DesiredAssistant? Desired = null);
+    DesiredAssistant? Desired = null,
+    FleetFinding? Source = null)
+{
+    /// <summary>Gets or sets the write's outcome, once it was sent (set by its writer, read after every writer finished).</summary>
+    public FleetRepairAction? Result { get; set; }
+}

@@ -99,7 +99,8 @@ internal sealed class VapiFleet : IVapiFleet
         List<PlannedFix> plan;
         try
         {
-            var early = EarlyFixes(request, selected, pool);
+            var judged = new EarlyJudgement(_options.CurrentValue.SyncKeyMetadataName);
+            var early = EarlyFixes(request, selected, pool, judged);
             audit = await RunAuditAsync(
                 request.Audit,
                 progress,
@@ -108,8 +109,9 @@ internal sealed class VapiFleet : IVapiFleet
                     credential = resolved;
                     return early;
                 },
-                stop.Token).ConfigureAwait(false);
-            plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired);
+                stop.Token,
+                judged).ConfigureAwait(false);
+            plan = FleetRepairPlanner.Plan(audit.Report.Findings, request.Kinds, selected, audit.Desired, pool.Early);
             pool.Complete(plan);
         }
         catch
@@ -125,29 +127,45 @@ internal sealed class VapiFleet : IVapiFleet
         return (audit, plan, pool.Actions(plan));
     }
 
-    /// <summary>Judges each listed assistant's voice on its own and queues the fixes nothing else in the account can change.</summary>
-    private Action<VapiAssistant> EarlyFixes(FleetRepairRequest request, HashSet<string>? selected, FleetWritePool pool)
+    /// <summary>
+    /// Judges each listed assistant's voice on its own, keeps the verdict for the classifier (<paramref name="judged"/>),
+    /// and queues the fixes nothing else in the account can change.
+    /// </summary>
+    private Action<VapiAssistant> EarlyFixes(FleetRepairRequest request, HashSet<string>? selected, FleetWritePool pool, EarlyJudgement judged)
     {
         var organizationId = request.Audit.OrganizationId;
-        var syncKeyMetadataName = _options.CurrentValue.SyncKeyMetadataName;
         var prefix = AccountView.SyncKeyPrefix(organizationId);
+        Func<VoiceConfig?, VoiceNormalization> normalize = _normalizer.Normalize;
         return assistant =>
         {
-            var (syncKey, agentKey) = AccountView.Owner(assistant, prefix, organizationId, syncKeyMetadataName);
-            if (FleetClassifier.LegacyVoice(assistant, syncKey, agentKey, _normalizer.Normalize) is { } legacy
-                && FleetRepairPlanner.PlanEarly(legacy, agentKey is not null, request.Kinds, selected) is { } fix)
+            var (syncKey, agentKey) = AccountView.Owner(assistant, prefix, organizationId, judged.SyncKeyMetadataName);
+            if (FleetClassifier.LegacyVoice(assistant, syncKey, agentKey, normalize) is { } legacy)
             {
-                pool.QueueEarly(fix);
+                judged.LegacyVoices[assistant.Id] = legacy;
+                if (FleetRepairPlanner.PlanEarly(legacy, agentKey is not null, request.Kinds, selected) is { } fix)
+                {
+                    pool.QueueEarly(fix);
+                }
             }
         };
+    }
+
+    /// <summary>The voices judged while the listing ran, and the metadata name the owners were read with.</summary>
+    private sealed class EarlyJudgement(string syncKeyMetadataName)
+    {
+        public string SyncKeyMetadataName { get; } = syncKeyMetadataName;
+
+        public Dictionary<string, FleetFinding> LegacyVoices { get; } = new(StringComparer.Ordinal);
     }
 
     /// <param name="request">The audit.</param>
     /// <param name="progress">Progress.</param>
     /// <param name="onListing">Given the credential once it is resolved, returns what to call on each assistant as it is listed.</param>
     /// <param name="cancellationToken">Cancellation.</param>
+    /// <param name="judged">The voices <paramref name="onListing"/> judged, to classify with instead of judging them again.</param>
     private async Task<AuditRun> RunAuditAsync(
-        FleetAuditRequest request, IProgress<FleetProgress>? progress, Func<VapiCredential, Action<VapiAssistant>>? onListing, CancellationToken cancellationToken)
+        FleetAuditRequest request, IProgress<FleetProgress>? progress, Func<VapiCredential, Action<VapiAssistant>>? onListing, CancellationToken cancellationToken,
+        EarlyJudgement? judged = null)
     {
         var options = _options.CurrentValue;
         var organizationId = request.OrganizationId;
@@ -163,7 +181,8 @@ internal sealed class VapiFleet : IVapiFleet
             _normalizer.Normalize,
             LiveAgentKeys(request, states.Listed),
             states.AssistantIds,
-            desired.ToDictionary(p => p.Key, p => p.Value.ToJsonObject(), StringComparer.Ordinal));
+            desired.ToDictionary(p => p.Key, p => p.Value.ToJsonObject(), StringComparer.Ordinal),
+            judged?.SyncKeyMetadataName == options.SyncKeyMetadataName ? judged.LegacyVoices : null);
         var findings = FleetClassifier.Classify(view, input);
         progress?.Report(new FleetProgress(FleetPhase.Classifying, assistants.Count, assistants.Count));
 
@@ -304,12 +323,13 @@ internal sealed class VapiFleet : IVapiFleet
             var status = fix.Operation switch
             {
                 FleetRepairOperation.Delete => await DeleteAsync(fix, organizationId, credential, cancellationToken).ConfigureAwait(false),
-                FleetRepairOperation.PatchVoice => await PatchAsync(
-                    (client, ct) => client.PatchAsync(credential, fix.AssistantId, new AssistantDefinition { Voice = fix.Voice }, ct), cancellationToken).ConfigureAwait(false),
-                _ => await PatchAsync((client, ct) => client.UpdateAsync(credential, fix.AssistantId, fix.Desired!, ct), cancellationToken).ConfigureAwait(false),
+                _ => await PatchAsync(fix, credential, cancellationToken).ConfigureAwait(false),
             };
             action = ToAction(fix, status, null);
-            Log.Repaired(_logger, organizationId, fix.Operation, fix.AssistantId, fix.AgentKey, status, string.Join(", ", fix.Fixes));
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                Log.Repaired(_logger, organizationId, fix.Operation, fix.AssistantId, fix.AgentKey, status, FixesText(fix.Fixes));
+            }
         }
         catch (VapiSyncException ex)
         {
@@ -320,6 +340,20 @@ internal sealed class VapiFleet : IVapiFleet
         _metrics.RecordWrite(fix.Operation, action.Status);
         return action;
     }
+
+    /// <summary>The kinds a write fixes, for its log line; the one-kind lists (nearly every write) are constants.</summary>
+    internal static string FixesText(IReadOnlyList<FleetFindingKind> fixes) => fixes.Count switch
+    {
+        1 => fixes[0] switch
+        {
+            FleetFindingKind.LegacyVoice => nameof(FleetFindingKind.LegacyVoice),
+            FleetFindingKind.Duplicate => nameof(FleetFindingKind.Duplicate),
+            FleetFindingKind.Orphan => nameof(FleetFindingKind.Orphan),
+            FleetFindingKind.Drift => nameof(FleetFindingKind.Drift),
+            var other => other.ToString(),
+        },
+        _ => string.Join(", ", fixes),
+    };
 
     /// <summary>Vapi answering 404 means someone else already deleted it: the job is done, not failed.</summary>
     private async Task<FleetRepairStatus> DeleteAsync(PlannedFix fix, string organizationId, VapiCredential credential, CancellationToken cancellationToken)
@@ -345,11 +379,14 @@ internal sealed class VapiFleet : IVapiFleet
         }
     }
 
-    private async Task<FleetRepairStatus> PatchAsync(Func<AssistantGateway, CancellationToken, Task> patch, CancellationToken cancellationToken)
+    /// <summary>A voice fix sends the voice alone; a re-apply, the definition a sync would send.</summary>
+    private async Task<FleetRepairStatus> PatchAsync(PlannedFix fix, VapiCredential credential, CancellationToken cancellationToken)
     {
         try
         {
-            await patch(_client, cancellationToken).ConfigureAwait(false);
+            await (fix.Operation == FleetRepairOperation.PatchVoice
+                ? _client.PatchVoiceAsync(credential, fix.AssistantId, fix.Voice!, cancellationToken)
+                : _client.UpdateAsync(credential, fix.AssistantId, fix.Desired!, cancellationToken)).ConfigureAwait(false);
             return FleetRepairStatus.Done;
         }
         catch (VapiApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)

@@ -58,6 +58,61 @@ internal static class AssistantPayload
 
     public static byte[] ToUtf8(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body, VapiJsonContext.Default.JsonObject);
 
+    /// <summary>
+    /// The body of a PATCH of the voice alone, <c>{"voice":…}</c>, written straight to bytes: the same bytes as
+    /// <see cref="ToUtf8"/> of <see cref="ToRequestBody"/> of a definition holding only the voice (a nested voice has
+    /// no read-only field to strip), without building the JSON tree in between.
+    /// </summary>
+    /// <exception cref="VapiValidationException">The voice cannot be serialized (JSON nested deeper than <see cref="MaxDepth"/>).</exception>
+    public static byte[] VoicePatch(VoiceConfig voice)
+    {
+        ArgumentNullException.ThrowIfNull(voice);
+        try
+        {
+            // The buffer and writer are this thread's, reset per body: only the body itself is allocated.
+            var buffer = t_voicePatchBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(256);
+            buffer.ResetWrittenCount();
+            var writer = t_voicePatchWriter;
+            if (writer is null)
+            {
+                t_voicePatchWriter = writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = MaxDepth });
+            }
+            else
+            {
+                writer.Reset(buffer);
+            }
+
+            writer.WriteStartObject();
+            writer.WritePropertyName("voice"u8);
+            JsonSerializer.Serialize(writer, voice, VapiJsonContext.Default.VoiceConfig);
+            writer.WriteEndObject();
+            writer.Flush();
+            var body = buffer.WrittenSpan.ToArray();
+            if (buffer.Capacity > MaxKeptVoicePatchBuffer)
+            {
+                // An outsized voice does not pin its buffer to the thread.
+                t_voicePatchBuffer = null;
+                t_voicePatchWriter = null;
+            }
+
+            return body;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            // The slow path finds the offending field and says which.
+            t_voicePatchWriter = null;
+            return ToUtf8(ToRequestBody(new AssistantDefinition { Voice = voice }));
+        }
+    }
+
+    private const int MaxKeptVoicePatchBuffer = 16 * 1024;
+
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_voicePatchBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_voicePatchWriter;
+
     internal static VapiValidationError Unserializable(AssistantDefinition definition, Exception ex)
     {
         var fields = new (string Name, JsonNode? Node)[]

@@ -17,9 +17,10 @@ namespace VapiSync.Client.Http.Internal;
 /// <summary>The typed <see cref="HttpClient"/> behind <see cref="IVapiClient"/>.</summary>
 internal sealed class VapiClient : IVapiClient
 {
-    private static readonly ProductInfoHeaderValue UserAgent = new(
-        "VapiSync.Client",
-        typeof(VapiClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    /// <summary>Added unparsed: the handler writes a raw value as it is, where a parsed one is formatted again per request.</summary>
+    private static readonly string UserAgent = "VapiSync.Client/" + (typeof(VapiClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly HttpClient _http;
     private readonly IOptionsMonitor<VapiSyncOptions> _options;
@@ -28,6 +29,10 @@ internal sealed class VapiClient : IVapiClient
     private readonly ILogger _logger;
     private readonly RetryAfterPauses _pauses;
     private readonly Func<TimeSpan> _totalTimeout;
+    private readonly string? _baseAddress;
+
+    /// <summary>The last key sent, checked, with its header value: one tenant (the common case) costs no check and no string per request.</summary>
+    private AuthorizationHeader? _lastAuthorization;
 
     /// <param name="http">The client whose handler chain holds the resilience pipeline.</param>
     /// <param name="options">The library's options.</param>
@@ -47,6 +52,7 @@ internal sealed class VapiClient : IVapiClient
         _logger = logger;
         _pauses = pauses;
         _totalTimeout = totalTimeout;
+        _baseAddress = http.BaseAddress is { IsAbsoluteUri: true } baseAddress ? baseAddress.AbsoluteUri : null;
     }
 
     public async Task<VapiAssistant> CreateAssistantAsync(VapiCredential credential, AssistantDefinition assistant, CancellationToken cancellationToken = default)
@@ -73,12 +79,24 @@ internal sealed class VapiClient : IVapiClient
         return created;
     }
 
-    /// <summary>The sync's path: the body is already serialized, and the answer is not needed beyond its status.</summary>
-    internal async Task UpdateAssistantAsync(VapiCredential credential, string assistantId, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sync's (and the fleet's) path: the body is already serialized, and the answer is not needed beyond its
+    /// status, so a success body is read to its end under the timeouts but not kept (<see cref="StatusOnlyContent"/>).
+    /// </summary>
+    internal Task UpdateAssistantAsync(VapiCredential credential, string assistantId, byte[] body, CancellationToken cancellationToken)
     {
-        var path = AssistantPath(assistantId);
-        using var response = await SendAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken).ConfigureAwait(false);
-        await ThrowIfFailedAsync(response, VapiOperation.Update, cancellationToken).ConfigureAwait(false);
+        string path;
+        try
+        {
+            path = AssistantPath(assistantId);
+        }
+        catch (VapiValidationException ex)
+        {
+            return Task.FromException(ex); // as an async method fails: in the task, not at the call
+        }
+
+        // One state machine for the whole write: the request, its status check and the response's disposal.
+        return SendCoreAsync(HttpMethod.Patch, path, VapiOperation.Update, credential, body, cancellationToken, statusOnly: true);
     }
 
     public async Task<VapiAssistant?> GetAssistantAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken = default)
@@ -110,7 +128,7 @@ internal sealed class VapiClient : IVapiClient
     {
         ArgumentNullException.ThrowIfNull(credential);
         var path = AssistantPath(assistantId);
-        using var response = await SendAsync(HttpMethod.Delete, path, VapiOperation.Delete, credential, null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Delete, path, VapiOperation.Delete, credential, null, cancellationToken, discardSuccessBody: true).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -185,10 +203,28 @@ internal sealed class VapiClient : IVapiClient
         return "assistant/" + assistantId;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken,
+        bool discardSuccessBody = false) =>
+        SendCoreAsync(method, path, operation, credential, body, cancellationToken, discardSuccessBody)!;
+
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path under the base address.</param>
+    /// <param name="operation">The operation, for logs, metrics and errors.</param>
+    /// <param name="credential">The key to send.</param>
+    /// <param name="body">The serialized body, if any.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="discardSuccessBody">Whether a success body is read to its end but not kept.</param>
+    /// <param name="statusOnly">
+    /// The caller needs only success: a failure throws (as <see cref="ThrowIfFailedAsync"/>), the response is disposed
+    /// here and <see langword="null"/> returned, and a success body is not kept.
+    /// </param>
+    private async Task<HttpResponseMessage?> SendCoreAsync(
+        HttpMethod method, string path, VapiOperation operation, VapiCredential credential, byte[]? body, CancellationToken cancellationToken,
+        bool discardSuccessBody = false, bool statusOnly = false)
     {
-        ApiKeyCheck.ThrowIfUnusable(credential, operation);
+        discardSuccessBody |= statusOnly;
+        var authorization = Authorization(credential, operation);
         if (await _pauses.WaitAsync(credential.Fingerprint, _totalTimeout(), cancellationToken).ConfigureAwait(false) is { } left)
         {
             // Never sent: the account's pause outlasts this request's time budget. The caller decides whether to wait.
@@ -199,32 +235,78 @@ internal sealed class VapiClient : IVapiClient
             };
         }
 
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.ApiKey);
-        request.Headers.UserAgent.Add(UserAgent);
+        // An absolute URI is parsed once; a relative one is parsed, then combined with the base address into a second.
+        using var request = _baseAddress is null ? new HttpRequestMessage(method, path) : new HttpRequestMessage(method, new Uri(_baseAddress + path, UriKind.Absolute));
+
+        // Raw values: the key was checked (ApiKeyCheck) and the others are constants, so nothing needs parsing.
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (body is not null)
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Content = discardSuccessBody ? new StatusOnlyContent(body) : new ByteArrayContent(body);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
+        }
+        else if (discardSuccessBody)
+        {
+            request.Options.Set(ResponseBufferingHandler.DiscardSuccessBody, ResponseBufferingHandler.Discard);
         }
 
-        using var activity = VapiSyncTelemetry.ActivitySource.StartActivity("vapi " + operation.Name(), System.Diagnostics.ActivityKind.Client);
+        using var activity = VapiSyncTelemetry.ActivitySource.HasListeners()
+            ? VapiSyncTelemetry.ActivitySource.StartActivity(operation.ActivityName(), System.Diagnostics.ActivityKind.Client)
+            : null;
         activity?.SetTag("http.request.method", method.Method);
         var started = _time.GetTimestamp();
+        HttpResponseMessage response;
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            _metrics.RecordRequest(operation, (int)response.StatusCode, _time.GetElapsedTime(started));
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            _metrics.RecordRequest(operation, (int)response.StatusCode, _time, started);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-            return response;
         }
         catch (Exception ex) when (Translate(ex, operation, cancellationToken) is { } translated)
         {
-            _metrics.RecordRequest(operation, 0, _time.GetElapsedTime(started));
+            _metrics.RecordRequest(operation, 0, _time, started);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, translated.ErrorCode);
             Log.VapiRequestNotAnswered(_logger, operation.Display(), translated.ErrorCode ?? "unknown", ex.GetType().Name);
             throw translated;
         }
+
+        if (!statusOnly)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            await ThrowIfFailedAsync(response, operation, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>The <c>Authorization</c> value for the credential's key, checked before any network call (<see cref="ApiKeyCheck"/>).</summary>
+    private string Authorization(VapiCredential credential, VapiOperation operation)
+    {
+        var key = credential.ApiKey;
+        if (Volatile.Read(ref _lastAuthorization) is { } last && ReferenceEquals(last.Key, key))
+        {
+            return last.Value;
+        }
+
+        ApiKeyCheck.ThrowIfUnusable(credential, operation);
+        var current = new AuthorizationHeader(key, "Bearer " + key);
+        Volatile.Write(ref _lastAuthorization, current);
+        return current.Value;
+    }
+
+    /// <summary>
+    /// A key and its header value; compared by reference, so a key is checked again only when a different string
+    /// carries it. A class, not a record: a record's generated <c>ToString</c> would print the key.
+    /// </summary>
+    private sealed class AuthorizationHeader(string key, string value)
+    {
+        public string Key { get; } = key;
+
+        public string Value { get; } = value;
     }
 
     /// <summary>Maps transport failures to <see cref="VapiApiException"/>; the caller's own cancellation passes through unchanged.</summary>
@@ -268,33 +350,52 @@ internal sealed class VapiClient : IVapiClient
         throw exception;
     }
 
+    /// <summary>
+    /// Deserializes the answer from the buffered body in place (the handler read it inside the pipeline): reading it as
+    /// a byte array would copy it, a listing page of several MB included.
+    /// </summary>
     private static async Task<T> ReadAsync<T>(
         HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, VapiOperation operation, CancellationToken cancellationToken)
     {
-        byte[] body;
+        Stream body;
+        T? value;
         try
         {
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            value = body.CanSeek
+                ? JsonSerializer.Deserialize(body, typeInfo)
+                : await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             throw new VapiApiException(0, ["The connection to Vapi broke while reading its answer."], VapiErrorCodes.ConnectionFailed, operation.Display(), ex);
         }
-
-        try
-        {
-            return JsonSerializer.Deserialize(body, typeInfo)
-                ?? throw new JsonException("The body is JSON 'null'.");
-        }
         catch (JsonException ex)
         {
-            var preview = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
-            throw new VapiApiException(
-                response.StatusCode,
-                [$"Vapi answered {(int)response.StatusCode} with a body that is not a valid {typeof(T).Name}: {ex.Message} Body starts: {preview}"],
-                VapiErrorCodes.MalformedResponse,
-                operation.Display(),
-                ex);
+            throw Malformed<T>(response, operation, ex, await PreviewAsync(response, cancellationToken).ConfigureAwait(false));
+        }
+
+        return value ?? throw Malformed<T>(response, operation, new JsonException("The body is JSON 'null'."), "null");
+    }
+
+    private static VapiApiException Malformed<T>(HttpResponseMessage response, VapiOperation operation, JsonException ex, string preview) => new(
+        response.StatusCode,
+        [$"Vapi answered {(int)response.StatusCode} with a body that is not a valid {typeof(T).Name}: {ex.Message} Body starts: {preview}"],
+        VapiErrorCodes.MalformedResponse,
+        operation.Display(),
+        ex);
+
+    /// <summary>The first 200 bytes of a buffered body, for the error message; empty when the body cannot be read again.</summary>
+    private static async Task<string> PreviewAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200));
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException)
+        {
+            return string.Empty;
         }
     }
 }

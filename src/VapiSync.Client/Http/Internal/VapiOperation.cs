@@ -21,6 +21,16 @@ internal static class VapiOperationExtensions
         _ => "list",
     };
 
+    /// <summary>The name of the request's activity; a constant, so starting one builds no string.</summary>
+    public static string ActivityName(this VapiOperation operation) => operation switch
+    {
+        VapiOperation.Create => "vapi create",
+        VapiOperation.Get => "vapi get",
+        VapiOperation.Update => "vapi update",
+        VapiOperation.Delete => "vapi delete",
+        _ => "vapi list",
+    };
+
     public static string Display(this VapiOperation operation) => operation switch
     {
         VapiOperation.Create => "POST /assistant",

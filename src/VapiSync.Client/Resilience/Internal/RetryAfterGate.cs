@@ -5,24 +5,21 @@ using VapiSync.Client.Http.Internal;
 namespace VapiSync.Client.Resilience.Internal;
 
 /// <summary>
-/// Sits inside the resilience pipeline, so it sees every attempt. When Vapi answers 429 with <c>Retry-After</c>, it
-/// records a pause for that account (told apart by key fingerprint, never the key). The pause is waited by
-/// <see cref="RetryAfterPauses.WaitAsync"/> before a request enters the pipeline, outside the attempt timeout: a bulk
-/// sync slows down as a whole instead of each request discovering the limit, and a request that waits its turn is
-/// never mistaken for one Vapi did not answer in time.
+/// Runs inside the resilience pipeline (from <see cref="ResponseBufferingHandler"/>), so it sees every attempt. When Vapi
+/// answers 429 with <c>Retry-After</c>, it records a pause for that account (told apart by key fingerprint, never the
+/// key). The pause is waited by <see cref="RetryAfterPauses.WaitAsync"/> before a request enters the pipeline, outside
+/// the attempt timeout: a bulk sync slows down as a whole instead of each request discovering the limit, and a request
+/// that waits its turn is never mistaken for one Vapi did not answer in time.
 /// </summary>
-internal sealed class RetryAfterGate(RetryAfterPauses pauses, TimeProvider time) : DelegatingHandler
+internal static class RetryAfterGate
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public static void Record(RetryAfterPauses pauses, TimeProvider time, HttpRequestMessage request, HttpResponseMessage response)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfterHeader.Read(response, time) is { } delay && delay > TimeSpan.Zero
             && request.Headers.Authorization?.Parameter is { } key)
         {
             pauses.Pause(Credentials.VapiCredential.ComputeFingerprint(key), delay);
         }
-
-        return response;
     }
 }
 

@@ -19,10 +19,11 @@ internal abstract class AssistantGateway
     public abstract Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A PATCH of a partial body (the fleet's voice fix: <c>{"voice": …}</c> alone). The library's own client reads
-    /// nothing back: the assistant Vapi answers with is not needed, and parsing it cost every write of a 1,000-voice repair.
+    /// A PATCH of the voice alone (the fleet's voice fix: <c>{"voice": …}</c>). The library's own client writes the body
+    /// straight to bytes and keeps nothing of the answer: the assistant Vapi answers with is read to its end under the
+    /// timeouts but not parsed, nor kept, on every write of a 1,000-voice repair.
     /// </summary>
-    public abstract Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken);
+    public abstract Task PatchVoiceAsync(VapiCredential credential, string assistantId, VoiceConfig voice, CancellationToken cancellationToken);
 
     /// <summary>The assistant as Vapi holds it; <see langword="null"/> when Vapi answers 404 (a dry run's only read of one assistant).</summary>
     public abstract Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken);
@@ -44,8 +45,8 @@ internal abstract class AssistantGateway
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Body, cancellationToken);
 
-        public override Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken) =>
-            client.UpdateAssistantAsync(credential, assistantId, AssistantPayload.ToUtf8(AssistantPayload.ToRequestBody(patch)), cancellationToken);
+        public override Task PatchVoiceAsync(VapiCredential credential, string assistantId, VoiceConfig voice, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, AssistantPayload.VoicePatch(voice), cancellationToken);
 
         public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
             client.GetAssistantAsync(credential, assistantId, cancellationToken);
@@ -71,8 +72,8 @@ internal abstract class AssistantGateway
         public override Task UpdateAsync(VapiCredential credential, string assistantId, DesiredAssistant desired, CancellationToken cancellationToken) =>
             client.UpdateAssistantAsync(credential, assistantId, desired.Definition, cancellationToken);
 
-        public override Task PatchAsync(VapiCredential credential, string assistantId, AssistantDefinition patch, CancellationToken cancellationToken) =>
-            client.UpdateAssistantAsync(credential, assistantId, patch, cancellationToken);
+        public override Task PatchVoiceAsync(VapiCredential credential, string assistantId, VoiceConfig voice, CancellationToken cancellationToken) =>
+            client.UpdateAssistantAsync(credential, assistantId, new AssistantDefinition { Voice = voice }, cancellationToken);
 
         public override Task<VapiAssistant?> GetAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
             client.GetAssistantAsync(credential, assistantId, cancellationToken);
