@@ -202,4 +202,19 @@ public sealed class ExactlyOneRegressionTests
         // Holding the place through the check would take one listing per create (12); given up, creates pile up behind one.
         Assert.InRange(tails, 1, 6);
     }
+
+    [Fact]
+    public async Task AnAssistantOfAnUnexpectedShapeInTheAccount_DoesNotBreakTheSyncsListings()
+    {
+        // The sync's listings read only id, timestamps and metadata: a field it does not use, of a shape it would not
+        // accept, is skipped instead of failing every lookup and convergence check of the account.
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject { ["name"] = "Odd", ["model"] = "a string, not an object", ["voice"] = 42 });
+
+        var result = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
+
+        Assert.Equal(SyncOutcome.Created, result.Outcome);
+        Assert.Single(host.AssistantsOf("agent-1"));
+    }
 }

@@ -191,7 +191,7 @@ internal sealed class AssistantIndex
             var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
             var count = 0;
             var newest = DateTimeOffset.MinValue;
-            await foreach (var assistant in _gateway.ListAsync(credential, null, null, CancellationToken.None).ConfigureAwait(false))
+            await foreach (var assistant in _gateway.ListSummariesAsync(credential, null, null, CancellationToken.None).ConfigureAwait(false))
             {
                 count++;
                 newest = assistant.CreatedAt > newest ? assistant.CreatedAt : newest;
@@ -267,7 +267,7 @@ internal sealed class AssistantIndex
                 var keyName = _options.CurrentValue.SyncKeyMetadataName;
                 var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
                 var newest = tail.NewestJoined;
-                await foreach (var assistant in _gateway.ListAsync(credential, from, null, CancellationToken.None).ConfigureAwait(false))
+                await foreach (var assistant in _gateway.ListSummariesAsync(credential, from, null, CancellationToken.None).ConfigureAwait(false))
                 {
                     newest = assistant.CreatedAt > newest ? assistant.CreatedAt : newest;
                     if (SyncKeyOf(assistant, keyName) is { } key)
