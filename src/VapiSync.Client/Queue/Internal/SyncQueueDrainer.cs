@@ -260,7 +260,8 @@ internal sealed class SyncQueueDrainer(
                 drainer._yielded++;
                 if (drainer._accepting && !drainer._stopping.IsCancellationRequested && drainer._ready.TryDequeue(out var next))
                 {
-                    drainer.StartWorker(next);
+                    // Not in this item's execution context: its sync's activity, log scopes and place are not the next item's.
+                    Detached.Start(() => drainer.StartWorker(next));
                 }
             }
 

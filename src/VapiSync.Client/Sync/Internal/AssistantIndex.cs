@@ -124,10 +124,7 @@ internal sealed class AssistantIndex
                 if (!account.TailLoopRunning)
                 {
                     account.TailLoopRunning = true;
-                    using (ExecutionContext.SuppressFlow())
-                    {
-                        _ = Task.Run(() => TailLoopAsync(account, credential, lag));
-                    }
+                    Detached.Start(() => _ = Task.Run(() => TailLoopAsync(account, credential, lag)));
                 }
             }
         }
