@@ -113,12 +113,25 @@ internal sealed class FakeVapiStore(TimeProvider time)
         lock (_gate)
         {
             return Account(accountId).Values
-                .Where(s => filters.All(f => f.Test(s.Timestamp(f.Field))))
+                .Where(s => Matches(s, filters))
                 .OrderByDescending(s => s.Timestamp("createdAt")).ThenByDescending(s => s.Sequence)
                 .Take(limit)
                 .Select(s => (JsonObject)s.Assistant.DeepClone())
                 .ToList();
         }
+    }
+
+    private static bool Matches(Stored stored, IReadOnlyList<(string Field, Func<DateTimeOffset, bool> Test)> filters)
+    {
+        for (var i = 0; i < filters.Count; i++)
+        {
+            if (!filters[i].Test(stored.Timestamp(filters[i].Field)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public List<JsonObject> All(string accountId)
