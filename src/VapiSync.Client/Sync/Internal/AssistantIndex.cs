@@ -408,8 +408,9 @@ internal sealed class AssistantIndex
         /// <summary>How long the next tail waits: none unless many known assistants would be re-read and one started recently.</summary>
         public TimeSpan PacingDelay(DateTimeOffset now, TimeSpan pacing)
         {
+            // A clock stepped back (wall time) makes since negative: treat it as long ago, never wait more than the pacing.
             var since = now - _lastTailStartedAt;
-            if (since >= pacing || _map is null || Volatile.Read(ref CreatesInFlight) <= 0)
+            if (since >= pacing || since < TimeSpan.Zero || _map is null || Volatile.Read(ref CreatesInFlight) <= 0)
             {
                 return TimeSpan.Zero;
             }
