@@ -206,7 +206,13 @@ internal sealed class SyncQueueDrainer(
     {
         var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _running.Add(worker.Task);
-        _ = RunAsync(lease, worker);
+
+        // Called from the claim loop or from inside an item that gave its place up: the new worker must not run in that
+        // item's execution context (its Activity.Current would parent an unrelated sync, its log scopes would leak).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = RunAsync(lease, worker);
+        }
     }
 
     /// <summary>
