@@ -174,7 +174,7 @@ internal sealed class AssistantIndex
     /// <summary>Called under the account's lock.</summary>
     private Task StartLoad(Account account, VapiCredential credential)
     {
-        var load = new Load(account.Seq, _time.GetUtcNow());
+        var load = new Load(account.Seq, _time.GetUtcNow()) { StartOrder = ++account.Starts };
         account.Loads.Add(load);
         account.ListingsStarted++;
 
@@ -256,6 +256,7 @@ internal sealed class AssistantIndex
                 tail = next;
                 account.NextTail = null;
                 tail.StartTail(account.Seq, _time.GetUtcNow());
+                tail.StartOrder = ++account.Starts;
                 account.Loads.Add(tail);
                 account.TailsStarted++;
                 // An account that was empty when listed is read whole (from the epoch, so the request still says it is a tail).
@@ -341,6 +342,9 @@ internal sealed class AssistantIndex
 
         public DateTimeOffset StartedAt { get; private set; } = startedAt;
 
+        /// <summary>Gets the order in which listings of the account started (full or tail): the sequence number alone ties when nothing changed in between.</summary>
+        public long StartOrder { get; set; }
+
         public Task Task { get; set; } = Task.CompletedTask;
 
         /// <summary>Gets a value indicating whether this is a tail (the creates after the map's complete part), which never answers a lookup's need.</summary>
@@ -377,6 +381,7 @@ internal sealed class AssistantIndex
         private readonly Dictionary<string, long> _uncertain = new(StringComparer.Ordinal);
         private Dictionary<string, List<Entry>>? _map;
         private long _appliedStartSeq = -1;
+        private long _appliedStartOrder;
         private DateTimeOffset _appliedStartedAt = DateTimeOffset.MinValue;
 
         public long Seq { get; private set; }
@@ -386,6 +391,9 @@ internal sealed class AssistantIndex
         public int ListingsStarted { get; set; }
 
         public int TailsStarted { get; set; }
+
+        /// <summary>Gets or sets how many listings (full or tail) of the account were started: each one's <see cref="Load.StartOrder"/>.</summary>
+        public long Starts { get; set; }
 
         /// <summary>Gets or sets the tail the next creates join (not started yet).</summary>
         public Load? NextTail { get; set; }
@@ -447,7 +455,7 @@ internal sealed class AssistantIndex
         public void MergeTail(Dictionary<string, List<Entry>> listed, Load tail, DateTimeOffset from, DateTimeOffset completeUpTo)
         {
             _lastTailStartedAt = tail.StartedAt > _lastTailStartedAt ? tail.StartedAt : _lastTailStartedAt;
-            if (_map is null || tail.StartSeq < _appliedStartSeq)
+            if (_map is null || tail.StartSeq < _appliedStartSeq || tail.StartOrder < _appliedStartOrder)
             {
                 return;
             }
@@ -522,7 +530,7 @@ internal sealed class AssistantIndex
         /// <summary>Takes a finished listing: what it read, plus every change made since it started.</summary>
         public void Merge(Dictionary<string, List<Entry>> listed, Load load, DateTimeOffset? completeUpTo)
         {
-            if (load.StartSeq < _appliedStartSeq)
+            if (load.StartSeq < _appliedStartSeq || load.StartOrder < _appliedStartOrder)
             {
                 return; // a listing that started later has already been applied
             }
@@ -538,6 +546,7 @@ internal sealed class AssistantIndex
             _map = listed;
             CompleteUpTo = completeUpTo;
             _appliedStartSeq = load.StartSeq;
+            _appliedStartOrder = load.StartOrder;
             _appliedStartedAt = load.StartedAt;
             foreach (var key in _uncertain.Where(u => u.Value <= load.StartSeq).Select(u => u.Key).ToList())
             {
