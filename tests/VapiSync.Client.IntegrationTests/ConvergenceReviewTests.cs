@@ -22,4 +22,35 @@ public sealed class ConvergenceReviewTests
         Assert.Equal(1, host.Count("POST", "/assistant") - postsBefore);
         Assert.Single(host.AssistantsOf("new"));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(1000)]
+    public async Task ThreeInstances_FrozenServerClock_TiesAtEveryPageSize_OneAssistantAndAllReportIt(int pageSize)
+    {
+        // Every assistant shares one createdAt (the server's clock never moves): the tails' createdAtGe walk must see all
+        // ties at any page size, and every side must pick the same winner (the smallest id).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = await IntegrationHost.StartAsync(o => o.ListPageSize = pageSize, serverOptions: new FakeVapiServerOptions { TimeProvider = clock });
+        await using var b = a.Another(o => o.ListPageSize = pageSize);
+        await using var c = a.Another(o => o.ListPageSize = pageSize);
+        var ct = IntegrationHost.Deadline();
+        foreach (var host in new[] { a, b, c })
+        {
+            await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-" + Guid.NewGuid().ToString("N")), ct);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var request = IntegrationHost.Request(agent: $"tie-{i}");
+            var start = new TaskCompletionSource();
+            var saves = new[] { a, b, c }.Select(h => Task.Run(async () => { await start.Task; return await h.Manager.EnsureAssistantAsync(request, ct); })).ToArray();
+            start.SetResult();
+            var results = await Task.WhenAll(saves);
+
+            var only = Assert.Single(a.AssistantsOf($"tie-{i}"));
+            Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));
+        }
+    }
 }
