@@ -53,4 +53,26 @@ public sealed class ConvergenceReviewTests
             Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));
         }
     }
+
+    [Fact]
+    public async Task ConvergenceListingFailed_NextSyncDeletesTheLoser()
+    {
+        // B (its check off) created agent-1 after A listed the account; A's create then cannot run its check (429s).
+        // The sync fails, as documented, and the next sync of the agent must leave one assistant.
+        await using var a = await IntegrationHost.StartAsync();
+        await using var b = a.Another(o => o.ConvergenceWindow = TimeSpan.Zero);
+        var ct = IntegrationHost.Deadline();
+        await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm"), ct);
+        var fromB = await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From B"), ct);
+        a.Server.Faults.Enqueue("GET", "/assistant", Fault.Status(429, TimeSpan.Zero), times: 4);
+        await Assert.ThrowsAnyAsync<VapiSyncException>(() => a.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From A"), ct));
+        Assert.Equal(2, a.AssistantsOf("agent-1").Count);
+
+        var again = await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From A"), ct);
+
+        var only = Assert.Single(a.AssistantsOf("agent-1"));
+        Assert.Equal(fromB.AssistantId, only["id"]!.GetValue<string>());
+        Assert.Equal(fromB.AssistantId, again.AssistantId);
+        Assert.Equal("From A", only["name"]!.GetValue<string>());
+    }
 }
