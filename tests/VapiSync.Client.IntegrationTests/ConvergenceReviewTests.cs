@@ -75,4 +75,32 @@ public sealed class ConvergenceReviewTests
         Assert.Equal(fromB.AssistantId, again.AssistantId);
         Assert.Equal("From A", only["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task OneAssistantWithAFarFutureCreatedAt_DoesNotBlindTheCheck()
+    {
+        // One assistant in the account carries a createdAt in the year 9999 (a server bug, an import): the map's complete
+        // part jumped there, every later check listed createdAtGe 9999 and saw nothing, so two instances saving the same
+        // new agent each kept their own assistant.
+        await using var a = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        await using var b = a.Another();
+        var stray = a.Server.SeedAssistant(IntegrationHost.PlatformAccount, new System.Text.Json.Nodes.JsonObject { ["name"] = "stray" });
+        a.Server.ModifyAssistant(IntegrationHost.PlatformAccount, stray, s => s["createdAt"] = "9999-12-31T23:59:59.999Z");
+        var ct = IntegrationHost.Deadline();
+        await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-a"), ct);
+        await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-b"), ct);
+
+        for (var i = 0; i < 4; i++)
+        {
+            var request = IntegrationHost.Request(agent: $"same-{i}");
+            var start = new TaskCompletionSource();
+            var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
+            var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
+            start.SetResult();
+            var results = await Task.WhenAll(fromA, fromB);
+
+            var only = Assert.Single(a.AssistantsOf($"same-{i}"));
+            Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));
+        }
+    }
 }
