@@ -203,6 +203,10 @@ internal sealed class AssistantIndex
 
             lock (account)
             {
+                // A createdAt beyond the listing's start (a server bug, an import) must not move the complete part past
+                // assistants still to come: every later check would list after it and see nothing. Capped at our clock
+                // (a server ahead of it only costs re-reading until the next tail, whose bound is the server's own time).
+                newest = newest > load.StartedAt ? load.StartedAt : newest;
                 account.Merge(listed, load, newest == DateTimeOffset.MinValue ? null : Before(newest, ConvergenceLag()));
             }
 
@@ -267,10 +271,11 @@ internal sealed class AssistantIndex
             {
                 var keyName = _options.CurrentValue.SyncKeyMetadataName;
                 var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+                // Complete up to the newest joined create (the server's time, committed before the tail started), not the
+                // newest createdAt read: one assistant with a createdAt far in the future would move it past every create to come.
                 var newest = tail.NewestJoined;
                 await foreach (var assistant in _gateway.ListAsync(credential, from, null, CancellationToken.None).ConfigureAwait(false))
                 {
-                    newest = assistant.CreatedAt > newest ? assistant.CreatedAt : newest;
                     if (SyncKeyOf(assistant, keyName) is { } key)
                     {
                         Add(listed, key, new Entry(assistant.Id, assistant.CreatedAt));
