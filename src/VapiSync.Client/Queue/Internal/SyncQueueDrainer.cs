@@ -206,7 +206,10 @@ internal sealed class SyncQueueDrainer(
     {
         var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _running.Add(worker.Task);
-        _ = RunAsync(lease, worker);
+
+        // Called from the claim loop or from inside an item that gave its place up: the new worker must not run in that
+        // item's execution context (its Activity.Current would parent an unrelated sync, its log scopes would leak).
+        Detached.Start(() => _ = RunAsync(lease, worker));
     }
 
     /// <summary>
@@ -260,8 +263,7 @@ internal sealed class SyncQueueDrainer(
                 drainer._yielded++;
                 if (drainer._accepting && !drainer._stopping.IsCancellationRequested && drainer._ready.TryDequeue(out var next))
                 {
-                    // Not in this item's execution context: its sync's activity, log scopes and place are not the next item's.
-                    Detached.Start(() => drainer.StartWorker(next));
+                    drainer.StartWorker(next);
                 }
             }
 

@@ -171,7 +171,7 @@ internal sealed class AssistantIndex
     /// <summary>Called under the account's lock.</summary>
     private Task StartLoad(Account account, VapiCredential credential)
     {
-        var load = new Load(account.Seq, _time.GetUtcNow());
+        var load = new Load(account.Seq, _time.GetUtcNow()) { StartOrder = ++account.Starts };
         account.Loads.Add(load);
         account.ListingsStarted++;
 
@@ -200,6 +200,10 @@ internal sealed class AssistantIndex
 
             lock (account)
             {
+                // A createdAt beyond the listing's start (a server bug, an import) must not move the complete part past
+                // assistants still to come: every later check would list after it and see nothing. Capped at our clock
+                // (a server ahead of it only costs re-reading until the next tail, whose bound is the server's own time).
+                newest = newest > load.StartedAt ? load.StartedAt : newest;
                 account.Merge(listed, load, newest == DateTimeOffset.MinValue ? null : Before(newest, ConvergenceLag()));
             }
 
@@ -228,16 +232,24 @@ internal sealed class AssistantIndex
     {
         while (true)
         {
-            TimeSpan delay;
-            lock (account)
+            try
             {
-                delay = account.NextTail is null ? TimeSpan.Zero : account.PacingDelay(_time.GetUtcNow(), TailPacing(lag));
-            }
+                TimeSpan delay;
+                lock (account)
+                {
+                    delay = account.NextTail is null ? TimeSpan.Zero : account.PacingDelay(_time.GetUtcNow(), TailPacing(lag));
+                }
 
-            if (delay > TimeSpan.Zero)
+                if (delay > TimeSpan.Zero)
+                {
+                    // Joiners keep arriving while it waits: one tail answers them all.
+                    await Task.Delay(delay, _time).ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
             {
-                // Joiners keep arriving while it waits: one tail answers them all.
-                await Task.Delay(delay, _time).ConfigureAwait(false);
+                // Pacing is an optimization: whatever fails in it (a host's TimeProvider) only means this tail starts now;
+                // the loop must never stop with creates waiting for it.
             }
 
             Load tail;
@@ -253,6 +265,7 @@ internal sealed class AssistantIndex
                 tail = next;
                 account.NextTail = null;
                 tail.StartTail(account.Seq, _time.GetUtcNow());
+                tail.StartOrder = ++account.Starts;
                 account.Loads.Add(tail);
                 account.TailsStarted++;
                 // An account that was empty when listed is read whole (from the epoch, so the request still says it is a tail).
@@ -263,10 +276,11 @@ internal sealed class AssistantIndex
             {
                 var keyName = _options.CurrentValue.SyncKeyMetadataName;
                 var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+                // Complete up to the newest joined create (the server's time, committed before the tail started), not the
+                // newest createdAt read: one assistant with a createdAt far in the future would move it past every create to come.
                 var newest = tail.NewestJoined;
                 await foreach (var assistant in _gateway.ListSummariesAsync(credential, from, null, CancellationToken.None).ConfigureAwait(false))
                 {
-                    newest = assistant.CreatedAt > newest ? assistant.CreatedAt : newest;
                     if (SyncKeyOf(assistant, keyName) is { } key)
                     {
                         Add(listed, key, new Entry(assistant.Id, assistant.CreatedAt));
@@ -338,6 +352,9 @@ internal sealed class AssistantIndex
 
         public DateTimeOffset StartedAt { get; private set; } = startedAt;
 
+        /// <summary>Gets the order in which listings of the account started (full or tail): the sequence number alone ties when nothing changed in between.</summary>
+        public long StartOrder { get; set; }
+
         public Task Task { get; set; } = Task.CompletedTask;
 
         /// <summary>Gets a value indicating whether this is a tail (the creates after the map's complete part), which never answers a lookup's need.</summary>
@@ -374,6 +391,7 @@ internal sealed class AssistantIndex
         private readonly Dictionary<string, long> _uncertain = new(StringComparer.Ordinal);
         private Dictionary<string, List<Entry>>? _map;
         private long _appliedStartSeq = -1;
+        private long _appliedStartOrder;
         private DateTimeOffset _appliedStartedAt = DateTimeOffset.MinValue;
 
         public long Seq { get; private set; }
@@ -383,6 +401,9 @@ internal sealed class AssistantIndex
         public int ListingsStarted { get; set; }
 
         public int TailsStarted { get; set; }
+
+        /// <summary>Gets or sets how many listings (full or tail) of the account were started: each one's <see cref="Load.StartOrder"/>.</summary>
+        public long Starts { get; set; }
 
         /// <summary>Gets or sets the tail the next creates join (not started yet).</summary>
         public Load? NextTail { get; set; }
@@ -405,8 +426,9 @@ internal sealed class AssistantIndex
         /// <summary>How long the next tail waits: none unless many known assistants would be re-read and one started recently.</summary>
         public TimeSpan PacingDelay(DateTimeOffset now, TimeSpan pacing)
         {
+            // A clock stepped back (wall time) makes since negative: treat it as long ago, never wait more than the pacing.
             var since = now - _lastTailStartedAt;
-            if (since >= pacing || _map is null || Volatile.Read(ref CreatesInFlight) <= 0)
+            if (since >= pacing || since < TimeSpan.Zero || _map is null || Volatile.Read(ref CreatesInFlight) <= 0)
             {
                 return TimeSpan.Zero;
             }
@@ -443,7 +465,7 @@ internal sealed class AssistantIndex
         public void MergeTail(Dictionary<string, List<Entry>> listed, Load tail, DateTimeOffset from, DateTimeOffset completeUpTo)
         {
             _lastTailStartedAt = tail.StartedAt > _lastTailStartedAt ? tail.StartedAt : _lastTailStartedAt;
-            if (_map is null || tail.StartSeq < _appliedStartSeq)
+            if (_map is null || tail.StartSeq < _appliedStartSeq || tail.StartOrder < _appliedStartOrder)
             {
                 return;
             }
@@ -518,7 +540,7 @@ internal sealed class AssistantIndex
         /// <summary>Takes a finished listing: what it read, plus every change made since it started.</summary>
         public void Merge(Dictionary<string, List<Entry>> listed, Load load, DateTimeOffset? completeUpTo)
         {
-            if (load.StartSeq < _appliedStartSeq)
+            if (load.StartSeq < _appliedStartSeq || load.StartOrder < _appliedStartOrder)
             {
                 return; // a listing that started later has already been applied
             }
@@ -534,6 +556,7 @@ internal sealed class AssistantIndex
             _map = listed;
             CompleteUpTo = completeUpTo;
             _appliedStartSeq = load.StartSeq;
+            _appliedStartOrder = load.StartOrder;
             _appliedStartedAt = load.StartedAt;
             foreach (var key in _uncertain.Where(u => u.Value <= load.StartSeq).Select(u => u.Key).ToList())
             {

@@ -49,10 +49,10 @@ internal sealed class SafeCreate
         var maxAttempts = Math.Max(1, _options.CurrentValue.MaxCreateAttempts);
         for (var attempt = 1; ; attempt++)
         {
+            string id;
+            DateTimeOffset createdAt;
             try
             {
-                string id;
-                DateTimeOffset createdAt;
                 _index.CreateStarted(target.Credential);
                 try
                 {
@@ -64,7 +64,6 @@ internal sealed class SafeCreate
                 }
 
                 _index.Record(target.Credential, target.Desired.SyncKey, id, createdAt);
-                return await ConvergeAsync(target, id, createdAt, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -106,7 +105,13 @@ internal sealed class SafeCreate
                     _index.MarkUncertain(target.Credential, target.Desired.SyncKey);
                     throw;
                 }
+
+                continue;
             }
+
+            // Outside the POST's failure handling: the create committed, so a failure of the check (a 429 or 5xx on its
+            // listing, a failed PATCH of the winner) must never repeat the POST.
+            return await ConvergeAsync(target, id, createdAt, cancellationToken).ConfigureAwait(false);
         }
     }
 
