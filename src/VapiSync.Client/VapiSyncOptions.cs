@@ -87,22 +87,34 @@ public sealed class VapiSyncOptions
     public int MaxCreateAttempts { get; set; } = 3;
 
     /// <summary>
-    /// Gets or sets how far before a new assistant's <c>createdAt</c> the sync looks for assistants that another instance
-    /// created for the same agent at the same moment — the guard for instances that share no state store and no
-    /// cross-instance lock. After each create, one list request reads the assistants created within this window before it;
-    /// the oldest (then smallest id) carrying the agent's sync key is kept by every instance and the others are deleted,
-    /// so two instances that save the same new agent at once end with one assistant when both calls return.
-    /// <see cref="TimeSpan.Zero"/> (the default) turns the check off: right for one instance, or instances that share a
-    /// cross-instance lock (the PostgreSQL store's fenced lease serializes the syncs of an agent). Turn it on (a second
-    /// or two) when instances share only the Vapi account.
+    /// Gets or sets the guard against two assistants for one agent when saves do not see each other's state: instances
+    /// that share no state store, or a create whose state write then failed, seen by another instance whose listing of the
+    /// account is older. After each create the sync lists the assistants of the account created since its last listing,
+    /// keeps one winner among those carrying the agent's sync key (oldest <c>createdAt</c>, then smallest id — every
+    /// instance picks the same) and deletes the others, so two instances that save the same new agent end with one
+    /// assistant when both calls return, and both report the winner. The value is how long Vapi may take to show a new
+    /// assistant in its listing: each check re-reads that much before the newest assistant the previous listing showed.
     /// </summary>
     /// <remarks>
-    /// The cost is one list request per create (updates never pay it). That request returns every assistant of the
-    /// account created within the window before the new one: at high create rates each create reads hundreds or
-    /// thousands of assistants (measured: a queue draining 10,000 new agents at 20 ms latency took 81 s with a 2 s window
-    /// instead of 8.5 s). Keep the window to the time two instances' saves of one agent can be apart.
+    /// <para>
+    /// Cost: updates never pay it. Each create waits for one listing of the account's newest assistants that starts after
+    /// its POST returned (one GET for a quiet account). One such listing runs at a time per account, joined by every create
+    /// that finishes meanwhile; while other creates of the account are in flight it starts at most once per window, so a
+    /// bulk of thousands of new agents reads each new assistant a few times in all, not once per create. A bulk or a queue
+    /// drain does not count a create waiting for its check against its parallelism. A caller creating one agent after
+    /// another never waits for pacing, but each of its checks re-reads the account's creates of the last window.
+    /// </para>
+    /// <para>
+    /// The window is an assumption about Vapi: a new assistant shows in listings within it of its <c>createdAt</c>. A longer
+    /// window tolerates a slower Vapi and costs more re-reading. Two contenders that both take longer to show can slip past
+    /// each other's checks; the duplicate is then found by the fleet audit, or by a sync of the agent that lists the account.
+    /// </para>
+    /// <para>
+    /// <see cref="TimeSpan.Zero"/> turns the check off: only for a single instance whose state writes cannot fail, or when
+    /// a duplicate is acceptable until a later sync of the agent (or the fleet audit) finds and deletes it.
+    /// </para>
     /// </remarks>
-    /// <value>The default value is <see cref="TimeSpan.Zero"/> (off).</value>
+    /// <value>The default value is 250 milliseconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan ConvergenceWindow { get; set; }
+    public TimeSpan ConvergenceWindow { get; set; } = TimeSpan.FromMilliseconds(250);
 }

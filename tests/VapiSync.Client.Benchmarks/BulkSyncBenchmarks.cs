@@ -16,6 +16,7 @@ public class BulkSyncBenchmarks
     public const int Parallelism = 32;
 
     private BenchmarkHost _host = null!;
+    private BenchmarkHost _unchecked = null!;
     private AssistantSyncRequest[] _requests = null!;
     private int _run;
 
@@ -23,13 +24,18 @@ public class BulkSyncBenchmarks
     public void Setup()
     {
         _host = BenchmarkHost.StartAsync(TimeSpan.FromMilliseconds(20), Parallelism).GetAwaiter().GetResult();
+        _unchecked = BenchmarkHost.StartAsync(TimeSpan.FromMilliseconds(20), Parallelism, o => o.ConvergenceWindow = TimeSpan.Zero).GetAwaiter().GetResult();
         var run = Interlocked.Increment(ref _run);
         var definition = BenchmarkHost.Definition("Hello!");
         _requests = [.. Enumerable.Range(0, Agents).Select(i => new AssistantSyncRequest("org", $"r{run}-agent-{i}", definition))];
     }
 
     [IterationCleanup]
-    public void Cleanup() => _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _unchecked.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     [Benchmark(Baseline = true, Description = "raw HttpClient: 10,000 POSTs, 32 at a time")]
     public Task RawParallelPosts()
@@ -42,10 +48,15 @@ public class BulkSyncBenchmarks
         });
     }
 
-    [Benchmark(Description = "EnsureAssistantsAsync: 10,000 agents, parallelism 32")]
-    public async Task<int> Bulk()
+    [Benchmark(Description = "EnsureAssistantsAsync: 10,000 agents, parallelism 32 (default: convergence check on)")]
+    public Task<int> Bulk() => BulkAsync(_host);
+
+    [Benchmark(Description = "EnsureAssistantsAsync: 10,000 agents, parallelism 32, ConvergenceWindow off")]
+    public Task<int> BulkUnchecked() => BulkAsync(_unchecked);
+
+    private async Task<int> BulkAsync(BenchmarkHost host)
     {
-        var results = await _host.Manager.EnsureAssistantsAsync(_requests, new BulkSyncOptions { MaxDegreeOfParallelism = Parallelism });
+        var results = await host.Manager.EnsureAssistantsAsync(_requests, new BulkSyncOptions { MaxDegreeOfParallelism = Parallelism });
         return results.Count(r => r.Succeeded) == Agents ? Agents : throw new InvalidOperationException("a sync failed");
     }
 }

@@ -4,7 +4,7 @@ using VapiSync.Client.Testing;
 namespace VapiSync.Client.IntegrationTests;
 
 /// <summary>
-/// Random races of 2–3 instances that share nothing but the Vapi account (with the convergence window on, as such
+/// Random races of 2–3 instances that share nothing but the Vapi account (with the default options: the convergence check is on
 /// instances should run) and save overlapping sets of new agents, by bulk calls of random parallelism and single saves, started together.
 /// After every call returns: exactly one assistant per agent, and every instance's next save of it lands on that one.
 /// CsCheck prints the failing seed; set it with the <c>CsCheck_Seed</c> environment variable to replay it.
@@ -16,7 +16,7 @@ public sealed class BulkConvergenceModelTests
     [Fact]
     public async Task RandomRacesOfBulkAndSingleCreates_OneAssistantPerAgent_EveryResultReportsIt()
     {
-        await using var first = await IntegrationHost.StartAsync(o => o.ConvergenceWindow = TimeSpan.FromSeconds(2), serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        await using var first = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(5) });
         var ct = IntegrationHost.Deadline(240);
         var round = 0;
         var mismatched = 0;
@@ -28,7 +28,7 @@ public sealed class BulkConvergenceModelTests
         {
             // Fresh instances (fresh indexes and stores) and fresh agent ids per race; one server and account.
             var r = Interlocked.Increment(ref round);
-            var instances = Enumerable.Range(0, instanceCount).Select(_ => first.Another(o => o.ConvergenceWindow = TimeSpan.FromSeconds(2))).ToList();
+            var instances = Enumerable.Range(0, instanceCount).Select(_ => first.Another()).ToList();
             try
             {
                 var start = new TaskCompletionSource();

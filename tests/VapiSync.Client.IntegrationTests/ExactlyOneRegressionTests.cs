@@ -83,7 +83,11 @@ public sealed class ExactlyOneRegressionTests
         var results = await Task.WhenAll(saves);
 
         Assert.All(results, r => Assert.Equal(SyncOutcome.Created, r.Outcome));
-        Assert.Equal(1, host.Count("GET", "/assistant"));
+        var listings = host.Server.Requests.Where(r => r is { Method: "GET", Path: "/assistant" }).ToList();
+        Assert.Single(listings, r => !r.Query.Contains("createdAtGe", StringComparison.Ordinal)); // the account, listed once (a convergence tail always names its start)
+        // The creates' convergence listings (on by default) are coalesced: a few tails, not one per create.
+        var tails = listings.Count(r => r.Query.Contains("createdAtGe", StringComparison.Ordinal));
+        Assert.InRange(tails, 1, 8);
     }
 
     [Fact]
@@ -131,5 +135,86 @@ public sealed class ExactlyOneRegressionTests
             Assert.Equal(only["id"]!.GetValue<string>(), results[0][i].Result!.AssistantId);
             Assert.Equal(only["id"]!.GetValue<string>(), results[1][i].Result!.AssistantId);
         }
+    }
+
+    [Fact]
+    public async Task TwoInstancesSharingOnlyTheAccount_DefaultOptions_SaveTheSameNewAgentsAtOnce_OneAssistantEach()
+    {
+        // Nothing configured: no shared store, no cross-instance lock, and the convergence check on by default.
+        await using var a = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        await using var b = a.Another();
+        var ct = IntegrationHost.Deadline();
+
+        for (var i = 0; i < 12; i++)
+        {
+            var request = IntegrationHost.Request(agent: $"same-{i}");
+            var start = new TaskCompletionSource();
+            var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
+            var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
+            start.SetResult();
+            var results = await Task.WhenAll(fromA, fromB);
+
+            var only = Assert.Single(a.AssistantsOf($"same-{i}"));
+            Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));
+        }
+    }
+
+    [Fact]
+    public async Task TwoInstancesSharingOnlyTheAccount_DefaultOptions_SecondSavesMinutesLaterFromAStaleListing_AdoptsInsteadOfDuplicating()
+    {
+        // B listed the account before A created agent-1; B saves it 5 minutes later (its listing still fresh enough to
+        // trust): no window around B's own create would reach back that far, but the check reads everything created
+        // since B's listing.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { TimeProvider = clock });
+        await using var b = a.Another();
+        var ct = IntegrationHost.Deadline();
+        await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm-b"), ct);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var fromA = await a.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From A"), ct);
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var fromB = await b.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "From B"), ct);
+
+        var only = Assert.Single(a.AssistantsOf("agent-1"));
+        Assert.Equal(fromA.AssistantId, only["id"]!.GetValue<string>());
+        Assert.Equal(fromA.AssistantId, fromB.AssistantId);
+        Assert.Equal(SyncOutcome.Adopted, fromB.Outcome);
+        Assert.Equal("From B", only["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Bulk_CreatesWaitingForTheirConvergenceListing_GiveTheirPlaceUp_OneListingServesMany()
+    {
+        await using var host = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        var ct = IntegrationHost.Deadline();
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "warm"), ct);
+        var before = host.Server.Requests.Count(r => r is { Method: "GET", Path: "/assistant" });
+
+        // Every listing from now on is slow: one parallelism place, yet the POSTs go on while a create waits for its check.
+        host.Server.Faults.Enqueue("GET", "/assistant", Fault.Latency(TimeSpan.FromMilliseconds(300)), times: 100);
+        var agents = Enumerable.Range(0, 12).Select(i => IntegrationHost.Request(agent: $"bulk-{i}")).ToList();
+        var results = await host.Manager.EnsureAssistantsAsync(agents, new BulkSyncOptions { MaxDegreeOfParallelism = 1 }, ct);
+
+        Assert.All(results, r => Assert.Equal(SyncOutcome.Created, r.Result?.Outcome));
+        Assert.All(agents, r => Assert.Single(host.AssistantsOf(r.AgentKey)));
+        var tails = host.Server.Requests.Count(r => r is { Method: "GET", Path: "/assistant" }) - before;
+        // Holding the place through the check would take one listing per create (12); given up, creates pile up behind one.
+        Assert.InRange(tails, 1, 6);
+    }
+
+    [Fact]
+    public async Task AnAssistantOfAnUnexpectedShapeInTheAccount_DoesNotBreakTheSyncsListings()
+    {
+        // The sync's listings read only id, timestamps and metadata: a field it does not use, of a shape it would not
+        // accept, is skipped instead of failing every lookup and convergence check of the account.
+        await using var host = await IntegrationHost.StartAsync();
+        var ct = IntegrationHost.Deadline();
+        host.Server.SeedAssistant(IntegrationHost.PlatformAccount, new JsonObject { ["name"] = "Odd", ["model"] = "a string, not an object", ["voice"] = 42 });
+
+        var result = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(), ct);
+
+        Assert.Equal(SyncOutcome.Created, result.Outcome);
+        Assert.Single(host.AssistantsOf("agent-1"));
     }
 }

@@ -81,7 +81,7 @@ internal sealed class AssistantEndpoints(FakeVapiStore store, bool validate = tr
             return VapiErrors.BadRequest(["limit must not be greater than 1000", "limit must be a number conforming to the specified constraints"]);
         }
 
-        var filters = new List<Func<JsonObject, bool>>();
+        var filters = new List<(string Field, Func<DateTimeOffset, bool> Test)>();
         foreach (var field in new[] { "createdAt", "updatedAt" })
         {
             foreach (var op in new[] { "Gt", "Lt", "Ge", "Le" })
@@ -96,11 +96,11 @@ internal sealed class AssistantEndpoints(FakeVapiStore store, bool validate = tr
                     return VapiErrors.BadRequest([$"{field}{op} must be a valid ISO 8601 date string"]);
                 }
 
-                filters.Add(a => Compare(FakeVapiStore.Timestamp(a, field), op, bound));
+                filters.Add((field, value => Compare(value, op, bound)));
             }
         }
 
-        var page = store.List(account, a => filters.TrueForAll(f => f(a)), limit);
+        var page = store.List(account, filters, limit);
         return new VapiResponse(200, new JsonArray([.. page]));
     }
 

@@ -107,18 +107,31 @@ internal sealed class FakeVapiStore(TimeProvider time)
         }
     }
 
-    /// <summary>Newest first (Vapi's likely order), ties broken by creation order.</summary>
-    public List<JsonObject> List(string accountId, Func<JsonObject, bool> filter, int limit)
+    /// <summary>Newest first (Vapi's likely order), ties broken by creation order; filters compare a timestamp field with a bound (parsed once per value, not per listing).</summary>
+    public List<JsonObject> List(string accountId, IReadOnlyList<(string Field, Func<DateTimeOffset, bool> Test)> filters, int limit)
     {
         lock (_gate)
         {
             return Account(accountId).Values
-                .Where(s => filter(s.Assistant))
-                .OrderByDescending(s => CreatedAt(s.Assistant)).ThenByDescending(s => s.Sequence)
+                .Where(s => Matches(s, filters))
+                .OrderByDescending(s => s.Timestamp("createdAt")).ThenByDescending(s => s.Sequence)
                 .Take(limit)
                 .Select(s => (JsonObject)s.Assistant.DeepClone())
                 .ToList();
         }
+    }
+
+    private static bool Matches(Stored stored, IReadOnlyList<(string Field, Func<DateTimeOffset, bool> Test)> filters)
+    {
+        for (var i = 0; i < filters.Count; i++)
+        {
+            if (!filters[i].Test(stored.Timestamp(filters[i].Field)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public List<JsonObject> All(string accountId)
@@ -158,5 +171,21 @@ internal sealed class FakeVapiStore(TimeProvider time)
         public long Sequence { get; } = sequence;
 
         public bool Pinned { get; set; }
+
+        private (string? Text, DateTimeOffset Value) _createdAt;
+        private (string? Text, DateTimeOffset Value) _updatedAt;
+
+        /// <summary>The field's value, parsed again only when its text changed (a PATCH, or a test's mutation).</summary>
+        public DateTimeOffset Timestamp(string field)
+        {
+            ref var cached = ref field == "createdAt" ? ref _createdAt : ref _updatedAt;
+            var text = Assistant[field]!.GetValue<string>();
+            if (!ReferenceEquals(text, cached.Text) && text != cached.Text)
+            {
+                cached = (text, DateTimeOffset.Parse(text, CultureInfo.InvariantCulture));
+            }
+
+            return cached.Value;
+        }
     }
 }

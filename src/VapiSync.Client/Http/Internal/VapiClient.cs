@@ -148,10 +148,21 @@ internal sealed class VapiClient : IVapiClient
     /// Every assistant created in [<paramref name="createdAtGe"/>, <paramref name="createdAtLe"/>] (unbounded where
     /// null), each once, timestamp ties of any size included (see <see cref="AssistantListWalk"/>).
     /// </summary>
+    internal IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
+        ListAssistantsAsync(credential, createdAtGe, createdAtLe, summaries: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ListAssistantsAsync(VapiCredential, DateTimeOffset?, DateTimeOffset?, CancellationToken)"/>; with
+    /// <paramref name="summaries"/>, each assistant carries only its id, timestamps and metadata (what the sync's own
+    /// listings read), the rest of each item skipped by the reader.
+    /// </summary>
     internal async IAsyncEnumerable<VapiAssistant> ListAssistantsAsync(
-        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, [EnumeratorCancellation] CancellationToken cancellationToken)
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, bool summaries, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var walk = new AssistantListWalk((path, ct) => GetPageAsync(credential, path, ct), _options.CurrentValue.ListPageSize);
+        var walk = new AssistantListWalk(
+            summaries ? (path, ct) => GetSummaryPageAsync(credential, path, ct) : (path, ct) => GetPageAsync(credential, path, ct),
+            _options.CurrentValue.ListPageSize);
         await foreach (var assistant in walk.WalkAsync(createdAtGe, createdAtLe, cancellationToken).ConfigureAwait(false))
         {
             yield return assistant;
@@ -163,12 +174,30 @@ internal sealed class VapiClient : IVapiClient
         }
     }
 
+    private async Task<List<VapiAssistant>> GetSummaryPageAsync(VapiCredential credential, string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.List, credential, null, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        var listed = await ReadAsync(response, VapiJsonContext.Default.ListListedAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        var page = new List<VapiAssistant>(listed.Count);
+        foreach (var item in listed)
+        {
+            page.Add(item is null ? null! : new VapiAssistant { Id = item.Id, CreatedAt = item.CreatedAt, UpdatedAt = item.UpdatedAt, Metadata = item.Metadata });
+        }
+
+        return CheckedPage(page, response);
+    }
+
     private async Task<List<VapiAssistant>> GetPageAsync(VapiCredential credential, string path, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, path, VapiOperation.List, credential, null, cancellationToken).ConfigureAwait(false);
         await ThrowIfFailedAsync(response, VapiOperation.List, cancellationToken).ConfigureAwait(false);
         var page = await ReadAsync(response, VapiJsonContext.Default.ListVapiAssistant, VapiOperation.List, cancellationToken).ConfigureAwait(false);
+        return CheckedPage(page, response);
+    }
 
+    private static List<VapiAssistant> CheckedPage(List<VapiAssistant> page, HttpResponseMessage response)
+    {
         // A page is only as good as its worst item: a null entry or one without a usable id would surface later as a
         // NullReferenceException in the walk or the index, far from the answer that caused it.
         var bad = page.FindIndex(a => a is null || !AssistantIds.IsValid(a.Id));

@@ -11,6 +11,7 @@ namespace VapiSync.Client.Http.Internal;
 [JsonSerializable(typeof(CreatedAssistant))]
 [JsonSerializable(typeof(VapiAssistant))]
 [JsonSerializable(typeof(List<VapiAssistant>))]
+[JsonSerializable(typeof(List<ListedAssistant>))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonNode))]
 internal sealed partial class VapiJsonContext : JsonSerializerContext;
@@ -23,4 +24,24 @@ internal sealed class CreatedAssistant
 
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// What the sync's own listings (the account index, the convergence tails) need of each assistant: the id, the two
+/// timestamps the walk pages by, and the metadata that carries the sync key. Everything else (prompts, model, voice,
+/// unknown fields) is skipped by the reader instead of being materialized and then dropped.
+/// </summary>
+internal sealed class ListedAssistant
+{
+    [JsonPropertyName("id")]
+    public string Id { get; set; } = string.Empty;
+
+    [JsonPropertyName("createdAt")]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [JsonPropertyName("updatedAt")]
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public JsonObject? Metadata { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VapiSync.Client.Http;
+using VapiSync.Client.Sync.Internal;
 
 namespace VapiSync.Client.Queue.Internal;
 
@@ -37,6 +38,9 @@ internal sealed class SyncQueueDrainer(
     private readonly CancellationTokenSource _abort = new();
     private readonly SyncQueueSignal _slotFreed = new();
     private readonly HashSet<Task> _running = [];
+
+    /// <summary>How many of the running workers gave their place up (their item waits, see <see cref="ParallelismSlot"/>); guarded by <see cref="_running"/>.</summary>
+    private int _yielded;
 
     /// <summary>Claimed items waiting for a worker, their claims already renewed; guarded by <see cref="_running"/>.</summary>
     private readonly Queue<ClaimLease> _ready = new();
@@ -133,7 +137,7 @@ internal sealed class SyncQueueDrainer(
         lock (_running)
         {
             waiting = _ready.Count;
-            want = (2 * parallelism) - _running.Count - waiting;
+            want = (2 * parallelism) - (_running.Count - _yielded) - waiting;
         }
 
         if (want <= 0 || (waiting > 0 && want < (parallelism + 1) / 2))
@@ -187,29 +191,50 @@ internal sealed class SyncQueueDrainer(
     {
         lock (_running)
         {
-            if (_running.Count >= _options.MaxDegreeOfParallelism)
+            if (_running.Count - _yielded >= _options.MaxDegreeOfParallelism)
             {
                 _ready.Enqueue(lease);
                 return;
             }
 
-            var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running.Add(worker.Task);
-            _ = RunAsync(lease, worker);
+            StartWorker(lease);
         }
     }
 
-    /// <summary>A worker: processes its item, then the next claimed one while any waits, then ends.</summary>
+    /// <summary>Called under the <see cref="_running"/> lock.</summary>
+    private void StartWorker(ClaimLease lease)
+    {
+        var worker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running.Add(worker.Task);
+
+        // Called from the claim loop or from inside an item that gave its place up: the new worker must not run in that
+        // item's execution context (its Activity.Current would parent an unrelated sync, its log scopes would leak).
+        Detached.Start(() => _ = RunAsync(lease, worker));
+    }
+
+    /// <summary>
+    /// A worker: processes its item, then the next claimed one while any waits, then ends. A worker whose item gave its
+    /// place up (a create waiting for its convergence listing, see <see cref="ParallelismSlot"/>) has started another
+    /// worker in its stead and ends with that item.
+    /// </summary>
     private async Task RunAsync(ClaimLease lease, TaskCompletionSource worker)
     {
         await Task.Yield(); // the claim loop goes on while this worker runs
         var next = lease;
         while (true)
         {
+            var place = new WorkerPlace(this);
+            ParallelismSlot.Enter(place);
             await ProcessAsync(next).ConfigureAwait(false);
             lock (_running)
             {
-                if (!_accepting || _stopping.IsCancellationRequested || !_ready.TryDequeue(out next))
+                if (place.GaveUp)
+                {
+                    _yielded--;
+                    _running.Remove(worker.Task);
+                    next = null;
+                }
+                else if (!_accepting || _stopping.IsCancellationRequested || !_ready.TryDequeue(out next))
                 {
                     _running.Remove(worker.Task);
                     next = null;
@@ -222,6 +247,27 @@ internal sealed class SyncQueueDrainer(
                 worker.TrySetResult();
                 return;
             }
+        }
+    }
+
+    /// <summary>A worker's place: given up, it no longer counts against the bound and the next claimed item starts.</summary>
+    private sealed class WorkerPlace(SyncQueueDrainer drainer) : ParallelismSlot
+    {
+        public bool GaveUp { get; private set; }
+
+        protected override void Release()
+        {
+            lock (drainer._running)
+            {
+                GaveUp = true;
+                drainer._yielded++;
+                if (drainer._accepting && !drainer._stopping.IsCancellationRequested && drainer._ready.TryDequeue(out var next))
+                {
+                    drainer.StartWorker(next);
+                }
+            }
+
+            drainer._slotFreed.Set();
         }
     }
 

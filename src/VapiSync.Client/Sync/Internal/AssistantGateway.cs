@@ -32,6 +32,14 @@ internal abstract class AssistantGateway
     public abstract IAsyncEnumerable<VapiAssistant> ListAsync(
         VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ListAsync"/>, for the sync's own listings: each assistant needs only its id, timestamps and metadata.
+    /// The library's own client skips the rest of each item while reading; any other client lists whole assistants.
+    /// </summary>
+    public virtual IAsyncEnumerable<VapiAssistant> ListSummariesAsync(
+        VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
+        ListAsync(credential, createdAtGe, createdAtLe, cancellationToken);
+
     public abstract Task<bool> DeleteAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken);
 
     private sealed class OwnClient(VapiClient client) : AssistantGateway
@@ -54,6 +62,10 @@ internal abstract class AssistantGateway
         public override IAsyncEnumerable<VapiAssistant> ListAsync(
             VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
             client.ListAssistantsAsync(credential, createdAtGe, createdAtLe, cancellationToken);
+
+        public override IAsyncEnumerable<VapiAssistant> ListSummariesAsync(
+            VapiCredential credential, DateTimeOffset? createdAtGe, DateTimeOffset? createdAtLe, CancellationToken cancellationToken) =>
+            client.ListAssistantsAsync(credential, createdAtGe, createdAtLe, summaries: true, cancellationToken);
 
         public override Task<bool> DeleteAsync(VapiCredential credential, string assistantId, CancellationToken cancellationToken) =>
             client.DeleteAssistantAsync(credential, assistantId, cancellationToken);

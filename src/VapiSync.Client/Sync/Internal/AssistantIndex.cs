@@ -58,7 +58,7 @@ internal sealed class AssistantIndex
                 }
 
                 // Join a listing in flight that started late enough; otherwise start one.
-                load = account.Loads.FirstOrDefault(l => l.StartSeq >= need.Value.Seq && l.StartedAt >= need.Value.Time)?.Task
+                load = account.Loads.FirstOrDefault(l => !l.IsTail && l.StartSeq >= need.Value.Seq && l.StartedAt >= need.Value.Time)?.Task
                     ?? StartLoad(account, credential);
                 refresh = false;
             }
@@ -99,6 +99,70 @@ internal sealed class AssistantIndex
         }
     }
 
+    /// <summary>
+    /// After a create: waits for a listing of the account that starts after this call (so it shows every create that
+    /// committed before ours returned) and returns every assistant carrying the key, the winner first. The listing is a
+    /// <i>tail</i>: it reads only what was created since the account's map is complete (the newest assistant the last
+    /// listing showed, less <paramref name="lag"/>, the time Vapi may take to show a new assistant), and one tail runs at
+    /// a time per account, joined by every create that finishes meanwhile; under a steady stream of creates a tail starts
+    /// at most once per <see cref="TailPacing"/>, so a bulk of thousands re-reads each assistant about twice, not once per
+    /// create. Every contender that committed before ours returned is in the answer, however long ago the account was
+    /// listed.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<(string Id, DateTimeOffset CreatedAt)>> ConvergeAsync(
+        VapiCredential credential, string syncKey, DateTimeOffset createdAt, TimeSpan lag, CancellationToken cancellationToken)
+    {
+        var account = AccountOf(credential);
+        Task<Dictionary<string, IReadOnlyList<(string Id, DateTimeOffset CreatedAt)>>>? wait = null;
+        lock (account)
+        {
+            if (account.HasMap)
+            {
+                var tail = account.NextTail ??= new Load(-1, default) { IsTail = true };
+                tail.Join(syncKey, createdAt);
+                wait = tail.Answers.Task;
+                if (!account.TailLoopRunning)
+                {
+                    account.TailLoopRunning = true;
+                    Detached.Start(() => _ = Task.Run(() => TailLoopAsync(account, credential, lag)));
+                }
+            }
+        }
+
+        if (wait is null)
+        {
+            // Never listed (no lookup before this create): a full listing that starts now is the check.
+            await FindAllAsync(credential, syncKey, refresh: true, cancellationToken).ConfigureAwait(false);
+            lock (account)
+            {
+                return account.LookupEntries(syncKey);
+            }
+        }
+
+        // The answers are taken when the tail is merged, under the lock: a listing merged after it cannot hide what it saw.
+        var answers = await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answers[syncKey];
+    }
+
+    /// <summary>A create's POST is about to be sent: while any is in flight, a tail may wait for it to join (see <see cref="TailPacing"/>).</summary>
+    public void CreateStarted(VapiCredential credential) => Interlocked.Increment(ref AccountOf(credential).CreatesInFlight);
+
+    /// <summary>A create's POST has ended (answered or not).</summary>
+    public void CreateEnded(VapiCredential credential) => Interlocked.Decrement(ref AccountOf(credential).CreatesInFlight);
+
+    /// <summary>Gets how many tail listings of the account were started (for tests).</summary>
+    internal int TailsStarted(VapiCredential credential) => AccountOf(credential).TailsStarted;
+
+    /// <summary>
+    /// How often, at most, a tail listing starts while other creates of the account are in flight (they will join it) and
+    /// it would re-read more than <see cref="PacingThreshold"/> known assistants newer than the complete part of the map:
+    /// the lag, capped at a second. A sequential caller (nothing else in flight) never waits.
+    /// </summary>
+    internal static TimeSpan TailPacing(TimeSpan lag) => lag < TimeSpan.FromSeconds(1) ? lag : TimeSpan.FromSeconds(1);
+
+    /// <summary>Below this many assistants to re-read, a tail starts at once (a sequential loop of creates never waits).</summary>
+    internal const int PacingThreshold = 64;
+
     /// <summary>Gets how many listings of the account were started (for tests).</summary>
     internal int ListingsStarted(VapiCredential credential) => AccountOf(credential).ListingsStarted;
 
@@ -107,7 +171,7 @@ internal sealed class AssistantIndex
     /// <summary>Called under the account's lock.</summary>
     private Task StartLoad(Account account, VapiCredential credential)
     {
-        var load = new Load(account.Seq, _time.GetUtcNow());
+        var load = new Load(account.Seq, _time.GetUtcNow()) { StartOrder = ++account.Starts };
         account.Loads.Add(load);
         account.ListingsStarted++;
 
@@ -123,9 +187,11 @@ internal sealed class AssistantIndex
             var keyName = _options.CurrentValue.SyncKeyMetadataName;
             var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
             var count = 0;
-            await foreach (var assistant in _gateway.ListAsync(credential, null, null, CancellationToken.None).ConfigureAwait(false))
+            var newest = DateTimeOffset.MinValue;
+            await foreach (var assistant in _gateway.ListSummariesAsync(credential, null, null, CancellationToken.None).ConfigureAwait(false))
             {
                 count++;
+                newest = assistant.CreatedAt > newest ? assistant.CreatedAt : newest;
                 if (SyncKeyOf(assistant, keyName) is { } key)
                 {
                     Add(listed, key, new Entry(assistant.Id, assistant.CreatedAt));
@@ -134,7 +200,11 @@ internal sealed class AssistantIndex
 
             lock (account)
             {
-                account.Merge(listed, load);
+                // A createdAt beyond the listing's start (a server bug, an import) must not move the complete part past
+                // assistants still to come: every later check would list after it and see nothing. Capped at our clock
+                // (a server ahead of it only costs re-reading until the next tail, whose bound is the server's own time).
+                newest = newest > load.StartedAt ? load.StartedAt : newest;
+                account.Merge(listed, load, newest == DateTimeOffset.MinValue ? null : Before(newest, ConvergenceLag()));
             }
 
             Log.AccountListed(_logger, credential.Fingerprint, count, listed.Count);
@@ -145,6 +215,98 @@ internal sealed class AssistantIndex
             {
                 account.Loads.Remove(load);
                 account.TrimJournal();
+            }
+        }
+    }
+
+    /// <summary><paramref name="value"/> less <paramref name="lag"/>, never before the epoch (a server may send any timestamp).</summary>
+    private static DateTimeOffset Before(DateTimeOffset value, TimeSpan lag) =>
+        value - DateTimeOffset.UnixEpoch > lag ? value - lag : DateTimeOffset.UnixEpoch;
+
+    /// <summary>The lag a full listing's completeness is judged with: the configured window, else the default.</summary>
+    private TimeSpan ConvergenceLag() =>
+        _options.CurrentValue.ConvergenceWindow is var lag && lag > TimeSpan.Zero ? lag : TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Runs the account's tails one after another while creates wait for one; ends when none does.</summary>
+    private async Task TailLoopAsync(Account account, VapiCredential credential, TimeSpan lag)
+    {
+        while (true)
+        {
+            try
+            {
+                TimeSpan delay;
+                lock (account)
+                {
+                    delay = account.NextTail is null ? TimeSpan.Zero : account.PacingDelay(_time.GetUtcNow(), TailPacing(lag));
+                }
+
+                if (delay > TimeSpan.Zero)
+                {
+                    // Joiners keep arriving while it waits: one tail answers them all.
+                    await Task.Delay(delay, _time).ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
+            {
+                // Pacing is an optimization: whatever fails in it (a host's TimeProvider) only means this tail starts now;
+                // the loop must never stop with creates waiting for it.
+            }
+
+            Load tail;
+            DateTimeOffset from;
+            lock (account)
+            {
+                if (account.NextTail is not { } next)
+                {
+                    account.TailLoopRunning = false;
+                    return;
+                }
+
+                tail = next;
+                account.NextTail = null;
+                tail.StartTail(account.Seq, _time.GetUtcNow());
+                tail.StartOrder = ++account.Starts;
+                account.Loads.Add(tail);
+                account.TailsStarted++;
+                // An account that was empty when listed is read whole (from the epoch, so the request still says it is a tail).
+                from = account.CompleteUpTo is { } complete && complete > DateTimeOffset.UnixEpoch ? complete : DateTimeOffset.UnixEpoch;
+            }
+
+            try
+            {
+                var keyName = _options.CurrentValue.SyncKeyMetadataName;
+                var listed = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+                // Complete up to the newest joined create (the server's time, committed before the tail started), not the
+                // newest createdAt read: one assistant with a createdAt far in the future would move it past every create to come.
+                var newest = tail.NewestJoined;
+                await foreach (var assistant in _gateway.ListSummariesAsync(credential, from, null, CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (SyncKeyOf(assistant, keyName) is { } key)
+                    {
+                        Add(listed, key, new Entry(assistant.Id, assistant.CreatedAt));
+                    }
+                }
+
+                Dictionary<string, IReadOnlyList<(string Id, DateTimeOffset CreatedAt)>> answers;
+                lock (account)
+                {
+                    account.MergeTail(listed, tail, from, Before(newest, lag));
+                    answers = tail.JoinedKeys.ToDictionary(key => key, account.LookupEntries, StringComparer.Ordinal);
+                }
+
+                tail.Answers.TrySetResult(answers);
+            }
+            catch (Exception ex)
+            {
+                tail.Answers.TrySetException(ex);
+            }
+            finally
+            {
+                lock (account)
+                {
+                    account.Loads.Remove(tail);
+                    account.TrimJournal();
+                }
             }
         }
     }
@@ -186,11 +348,40 @@ internal sealed class AssistantIndex
 
     private sealed class Load(long startSeq, DateTimeOffset startedAt)
     {
-        public long StartSeq { get; } = startSeq;
+        public long StartSeq { get; private set; } = startSeq;
 
-        public DateTimeOffset StartedAt { get; } = startedAt;
+        public DateTimeOffset StartedAt { get; private set; } = startedAt;
+
+        /// <summary>Gets the order in which listings of the account started (full or tail): the sequence number alone ties when nothing changed in between.</summary>
+        public long StartOrder { get; set; }
 
         public Task Task { get; set; } = Task.CompletedTask;
+
+        /// <summary>Gets a value indicating whether this is a tail (the creates after the map's complete part), which never answers a lookup's need.</summary>
+        public bool IsTail { get; init; }
+
+        /// <summary>Gets the newest <c>createdAt</c> of the creates that joined the tail: all committed before it started.</summary>
+        public DateTimeOffset NewestJoined { get; private set; } = DateTimeOffset.MinValue;
+
+        /// <summary>Gets the sync keys of the creates that joined the tail.</summary>
+        public HashSet<string> JoinedKeys { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the tail's answer per joined key (every assistant carrying it, the winner first), which its joiners await.</summary>
+        public TaskCompletionSource<Dictionary<string, IReadOnlyList<(string Id, DateTimeOffset CreatedAt)>>> Answers { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Join(string syncKey, DateTimeOffset createdAt)
+        {
+            JoinedKeys.Add(syncKey);
+            NewestJoined = createdAt > NewestJoined ? createdAt : NewestJoined;
+        }
+
+        public void StartTail(long seq, DateTimeOffset startedAt)
+        {
+            StartSeq = seq;
+            StartedAt = startedAt;
+            Task = Answers.Task;
+        }
     }
 
     /// <summary>One account's map; every member is used under <c>lock (account)</c>.</summary>
@@ -200,6 +391,7 @@ internal sealed class AssistantIndex
         private readonly Dictionary<string, long> _uncertain = new(StringComparer.Ordinal);
         private Dictionary<string, List<Entry>>? _map;
         private long _appliedStartSeq = -1;
+        private long _appliedStartOrder;
         private DateTimeOffset _appliedStartedAt = DateTimeOffset.MinValue;
 
         public long Seq { get; private set; }
@@ -207,6 +399,107 @@ internal sealed class AssistantIndex
         public List<Load> Loads { get; } = [];
 
         public int ListingsStarted { get; set; }
+
+        public int TailsStarted { get; set; }
+
+        /// <summary>Gets or sets how many listings (full or tail) of the account were started: each one's <see cref="Load.StartOrder"/>.</summary>
+        public long Starts { get; set; }
+
+        /// <summary>Gets or sets the tail the next creates join (not started yet).</summary>
+        public Load? NextTail { get; set; }
+
+        public bool TailLoopRunning { get; set; }
+
+        /// <summary>The account's create POSTs in flight (updated with <see cref="Interlocked"/>).</summary>
+        public int CreatesInFlight;
+
+        /// <summary>
+        /// Gets the <c>createdAt</c> below which the map holds every assistant Vapi lists (the newest one a listing showed,
+        /// less the lag); <see langword="null"/> when nothing bounds it (an empty account: a tail reads it all).
+        /// </summary>
+        public DateTimeOffset? CompleteUpTo { get; private set; }
+
+        private DateTimeOffset _lastTailStartedAt = DateTimeOffset.MinValue;
+
+        public bool HasMap => _map is not null;
+
+        /// <summary>How long the next tail waits: none unless many known assistants would be re-read and one started recently.</summary>
+        public TimeSpan PacingDelay(DateTimeOffset now, TimeSpan pacing)
+        {
+            // A clock stepped back (wall time) makes since negative: treat it as long ago, never wait more than the pacing.
+            var since = now - _lastTailStartedAt;
+            if (since >= pacing || since < TimeSpan.Zero || _map is null || Volatile.Read(ref CreatesInFlight) <= 0)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var reread = 0;
+            foreach (var entries in _map.Values)
+            {
+                foreach (var entry in entries)
+                {
+                    if (CompleteUpTo is not { } complete || entry.CreatedAt >= complete)
+                    {
+                        if (++reread > PacingThreshold)
+                        {
+                            return pacing - since;
+                        }
+                    }
+                }
+            }
+
+            return TimeSpan.Zero;
+        }
+
+        /// <summary>Every assistant carrying the key with its <c>createdAt</c>, the winner first.</summary>
+        public IReadOnlyList<(string Id, DateTimeOffset CreatedAt)> LookupEntries(string syncKey) =>
+            _map is not null && _map.TryGetValue(syncKey, out var ids)
+                ? [.. ids.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).Select(e => (e.Id, e.CreatedAt))]
+                : [];
+
+        /// <summary>
+        /// Takes a finished tail: what the map held from <paramref name="from"/> on is replaced by what the tail read there
+        /// (an assistant deleted since is gone), then every change made since the tail started is applied again. A full
+        /// listing that started later has already replaced the map: the tail is then ignored (its joiners read that map).
+        /// </summary>
+        public void MergeTail(Dictionary<string, List<Entry>> listed, Load tail, DateTimeOffset from, DateTimeOffset completeUpTo)
+        {
+            _lastTailStartedAt = tail.StartedAt > _lastTailStartedAt ? tail.StartedAt : _lastTailStartedAt;
+            if (_map is null || tail.StartSeq < _appliedStartSeq || tail.StartOrder < _appliedStartOrder)
+            {
+                return;
+            }
+
+            foreach (var (key, entries) in _map)
+            {
+                entries.RemoveAll(e => e.CreatedAt >= from);
+                if (listed.Remove(key, out var read))
+                {
+                    foreach (var entry in read)
+                    {
+                        entries.Add(entry);
+                    }
+                }
+            }
+
+            foreach (var (key, read) in listed)
+            {
+                _map[key] = read;
+            }
+
+            foreach (var (seq, change) in _journal)
+            {
+                if (seq > tail.StartSeq)
+                {
+                    Apply(_map, change, seq);
+                }
+            }
+
+            if (CompleteUpTo is null || completeUpTo > CompleteUpTo)
+            {
+                CompleteUpTo = completeUpTo;
+            }
+        }
 
         /// <summary>What a listing must satisfy to answer this lookup (started at or after Seq and Time), or null when the map can answer now.</summary>
         public (long Seq, DateTimeOffset Time)? Need(string syncKey, bool refresh, DateTimeOffset freshAfter)
@@ -245,9 +538,9 @@ internal sealed class AssistantIndex
         }
 
         /// <summary>Takes a finished listing: what it read, plus every change made since it started.</summary>
-        public void Merge(Dictionary<string, List<Entry>> listed, Load load)
+        public void Merge(Dictionary<string, List<Entry>> listed, Load load, DateTimeOffset? completeUpTo)
         {
-            if (load.StartSeq < _appliedStartSeq)
+            if (load.StartSeq < _appliedStartSeq || load.StartOrder < _appliedStartOrder)
             {
                 return; // a listing that started later has already been applied
             }
@@ -261,7 +554,9 @@ internal sealed class AssistantIndex
             }
 
             _map = listed;
+            CompleteUpTo = completeUpTo;
             _appliedStartSeq = load.StartSeq;
+            _appliedStartOrder = load.StartOrder;
             _appliedStartedAt = load.StartedAt;
             foreach (var key in _uncertain.Where(u => u.Value <= load.StartSeq).Select(u => u.Key).ToList())
             {

@@ -16,10 +16,11 @@ namespace VapiSync.Client.Sync.Internal;
 /// <item>Only a finished error answer (5xx, 408) proves the request is over, so only then is the POST repeated; a
 /// request that got no answer may still be in flight, so the sync fails and the next one lists again.</item>
 /// <item>A 429 (refused, so certainly not created) is repeated after the account's pause.</item>
-/// <item>After a create, other instances that share nothing but the account may have created the same agent at the
-/// same moment: assistants carrying the key created within <see cref="VapiSyncOptions.ConvergenceWindow"/> of ours are
-/// listed and one deterministic winner (oldest <c>createdAt</c>, then smallest id) is kept by every side; the others are
-/// deleted, and a winner that is not ours gets our definition.</item>
+/// <item>After a create, other instances that share nothing but the account may have created the same agent: the
+/// account's assistants created since its last listing are listed (<see cref="AssistantIndex.ConvergeAsync"/>, one
+/// coalesced listing for every create finishing meanwhile) and one deterministic winner (oldest <c>createdAt</c>, then
+/// smallest id) is kept by every side; the others are deleted, and a winner that is not ours gets our definition. On by
+/// default (<see cref="VapiSyncOptions.ConvergenceWindow"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class SafeCreate
@@ -48,11 +49,21 @@ internal sealed class SafeCreate
         var maxAttempts = Math.Max(1, _options.CurrentValue.MaxCreateAttempts);
         for (var attempt = 1; ; attempt++)
         {
+            string id;
+            DateTimeOffset createdAt;
             try
             {
-                var (id, createdAt) = await _gateway.CreateAsync(target.Credential, target.Desired, cancellationToken).ConfigureAwait(false);
+                _index.CreateStarted(target.Credential);
+                try
+                {
+                    (id, createdAt) = await _gateway.CreateAsync(target.Credential, target.Desired, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _index.CreateEnded(target.Credential);
+                }
+
                 _index.Record(target.Credential, target.Desired.SyncKey, id, createdAt);
-                return await ConvergeAsync(target, id, createdAt, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -94,7 +105,13 @@ internal sealed class SafeCreate
                     _index.MarkUncertain(target.Credential, target.Desired.SyncKey);
                     throw;
                 }
+
+                continue;
             }
+
+            // Outside the POST's failure handling: the create committed, so a failure of the check (a 429 or 5xx on its
+            // listing, a failed PATCH of the winner) must never repeat the POST.
+            return await ConvergeAsync(target, id, createdAt, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -109,9 +126,9 @@ internal sealed class SafeCreate
     }
 
     /// <summary>
-    /// Lists the assistants created within the window before ours and keeps one winner for the key. When that listing
-    /// fails the sync fails too (typed), the key is marked uncertain, and the next sync lists the account and deletes
-    /// the losers; a delete that fails is logged and left to the next listing.
+    /// Waits for a listing of the account's newest assistants that started after our create returned and keeps one
+    /// winner for the key. When that listing fails the sync fails too (typed), the key is marked uncertain, and the next
+    /// sync lists the account and deletes the losers; a delete that fails is logged and left to the next listing.
     /// </summary>
     private async Task<(string AssistantId, bool Adopted)> ConvergeAsync(SyncTarget target, string ownId, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
@@ -121,11 +138,12 @@ internal sealed class SafeCreate
             return (ownId, false);
         }
 
-        // Only older contenders matter: a newer one sees ours when it lists after its own commit, and yields.
         List<(string Id, DateTimeOffset CreatedAt)> same;
         try
         {
-            same = await SameKeyAsync(target, createdAt - window, createdAt, cancellationToken).ConfigureAwait(false);
+            // Waiting is not work: a bulk or a drain starts its next item meanwhile.
+            ParallelismSlot.YieldWhileWaiting();
+            same = [.. await _index.ConvergeAsync(target.Credential, target.Desired.SyncKey, createdAt, window, cancellationToken).ConfigureAwait(false)];
         }
         catch (Exception ex)
         {
@@ -143,6 +161,7 @@ internal sealed class SafeCreate
         if (!same.Exists(a => a.Id == ownId))
         {
             same.Add((ownId, createdAt));
+            same.Sort((a, b) => AssistantIndex.CompareWinner(a.CreatedAt, a.Id, b.CreatedAt, b.Id));
         }
 
         if (same.Count == 1)
@@ -150,7 +169,6 @@ internal sealed class SafeCreate
             return (ownId, false);
         }
 
-        same.Sort((a, b) => AssistantIndex.CompareWinner(a.CreatedAt, a.Id, b.CreatedAt, b.Id));
         var winner = same[0].Id;
         Log.ConcurrentCreatesConverged(_logger, target.OrganizationId, target.AgentKey, same.Count, winner);
         await DeleteLosersAsync(target, same.Skip(1).Select(a => a.Id), cancellationToken).ConfigureAwait(false);
@@ -179,22 +197,6 @@ internal sealed class SafeCreate
                 Log.DuplicateNotDeleted(_logger, RedactedException.Of(ex), target.OrganizationId, target.AgentKey, loser);
             }
         }
-    }
-
-    private async Task<List<(string Id, DateTimeOffset CreatedAt)>> SameKeyAsync(
-        SyncTarget target, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var keyName = _options.CurrentValue.SyncKeyMetadataName;
-        var same = new List<(string, DateTimeOffset)>();
-        await foreach (var assistant in _gateway.ListAsync(target.Credential, from, to, cancellationToken).ConfigureAwait(false))
-        {
-            if (AssistantIndex.SyncKeyOf(assistant, keyName) == target.Desired.SyncKey)
-            {
-                same.Add((assistant.Id, assistant.CreatedAt));
-            }
-        }
-
-        return same;
     }
 }
 

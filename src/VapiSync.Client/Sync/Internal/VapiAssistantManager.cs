@@ -260,16 +260,52 @@ internal sealed class VapiAssistantManager(
         ArgumentNullException.ThrowIfNull(requests);
         var items = requests.ToArray();
         var results = new AssistantSyncItemResult[items.Length];
-        var parallel = new ParallelOptions
+        var parallelism = Math.Clamp(options?.MaxDegreeOfParallelism ?? 8, 1, 256);
+
+        // A semaphore, not Parallel.ForEachAsync: an item whose create waits for its convergence listing gives its
+        // place up (ParallelismSlot), so the bound counts items at work, not items waiting.
+        using var places = new SemaphoreSlim(parallelism, parallelism);
+        var running = new List<Task>(Math.Min(items.Length, 1024));
+        var pruneAt = 1024;
+        try
         {
-            MaxDegreeOfParallelism = Math.Clamp(options?.MaxDegreeOfParallelism ?? 8, 1, 256),
-            CancellationToken = cancellationToken,
-        };
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), parallel, async (i, ct) =>
+            for (var i = 0; i < items.Length; i++)
+            {
+                await places.WaitAsync(cancellationToken).ConfigureAwait(false);
+                running.Add(SyncItemAsync(items, results, i, new ParallelismSlot.Permit(places), cancellationToken));
+                if (running.Count >= pruneAt)
+                {
+                    running.RemoveAll(t => t.IsCompleted);
+                    pruneAt = Math.Max(1024, running.Count * 2);
+                }
+            }
+        }
+        finally
         {
-            results[i] = await SyncItemAsync(items[i], ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            // Started items always finish (a cancelled one quickly) before the call returns or throws.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         return results;
+    }
+
+    private async Task SyncItemAsync(AssistantSyncRequest[] items, AssistantSyncItemResult[] results, int index, ParallelismSlot slot, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // the loop goes on starting items while this one runs
+        ParallelismSlot.Enter(slot);
+        try
+        {
+            results[index] = await SyncItemAsync(items[index], cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The bulk call throws once every started item has ended.
+        }
+        finally
+        {
+            slot.Complete();
+        }
     }
 
     private async Task<AssistantSyncItemResult> SyncItemAsync(AssistantSyncRequest request, CancellationToken cancellationToken)
