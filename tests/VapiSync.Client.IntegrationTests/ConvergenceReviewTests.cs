@@ -109,11 +109,7 @@ public sealed class ConvergenceReviewTests
         for (var i = 0; i < 4; i++)
         {
             var request = IntegrationHost.Request(agent: $"same-{i}");
-            var start = new TaskCompletionSource();
-            var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
-            var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
-            start.SetResult();
-            var results = await Task.WhenAll(fromA, fromB);
+            var results = await IntegrationHost.SaveAtOnceAsync(a, b, request, ct);
 
             var only = Assert.Single(a.AssistantsOf($"same-{i}"));
             Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));
@@ -133,11 +129,7 @@ public sealed class ConvergenceReviewTests
         for (var i = 0; i < 6; i++)
         {
             var request = IntegrationHost.Request(agent: $"own-client-{i}");
-            var start = new TaskCompletionSource();
-            var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
-            var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
-            start.SetResult();
-            await Task.WhenAll(fromA, fromB);
+            await IntegrationHost.SaveAtOnceAsync(a, b, request, ct);
 
             Assert.Single(inner.AssistantsOf($"own-client-{i}"));
         }

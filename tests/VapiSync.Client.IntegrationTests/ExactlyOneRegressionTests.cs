@@ -148,11 +148,7 @@ public sealed class ExactlyOneRegressionTests
         for (var i = 0; i < 12; i++)
         {
             var request = IntegrationHost.Request(agent: $"same-{i}");
-            var start = new TaskCompletionSource();
-            var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
-            var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
-            start.SetResult();
-            var results = await Task.WhenAll(fromA, fromB);
+            var results = await IntegrationHost.SaveAtOnceAsync(a, b, request, ct);
 
             var only = Assert.Single(a.AssistantsOf($"same-{i}"));
             Assert.All(results, r => Assert.Equal(only["id"]!.GetValue<string>(), r.AssistantId));

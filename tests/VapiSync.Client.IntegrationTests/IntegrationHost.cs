@@ -84,6 +84,16 @@ internal sealed class IntegrationHost : IAsyncDisposable
     public IReadOnlyList<JsonObject> AssistantsOf(string agent, string org = "org-1", string account = PlatformAccount) =>
         Server.GetAssistants(account).Where(a => a["metadata"]?["vapiSyncKey"]?.GetValue<string>() == $"{org}/{agent}").ToList();
 
+    /// <summary>Two instances save the same request at the same moment (both released by one signal); both results.</summary>
+    public static async Task<AssistantSyncResult[]> SaveAtOnceAsync(IntegrationHost a, IntegrationHost b, AssistantSyncRequest request, CancellationToken ct)
+    {
+        var start = new TaskCompletionSource();
+        var fromA = Task.Run(async () => { await start.Task; return await a.Manager.EnsureAssistantAsync(request, ct); });
+        var fromB = Task.Run(async () => { await start.Task; return await b.Manager.EnsureAssistantAsync(request, ct); });
+        start.SetResult();
+        return await Task.WhenAll(fromA, fromB);
+    }
+
     public int Count(string method, string? path = null) =>
         Server.Requests.Count(r => r.Method == method && (path is null || r.Path == path));
 
