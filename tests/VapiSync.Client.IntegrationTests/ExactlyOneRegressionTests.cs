@@ -213,4 +213,26 @@ public sealed class ExactlyOneRegressionTests
         Assert.Equal(SyncOutcome.Created, result.Outcome);
         Assert.Single(host.AssistantsOf("agent-1"));
     }
+
+    [Fact]
+    public async Task Patch404ForAnAssistantThatStillExists_AfterTheAccountMovedOn_AdoptsItInsteadOfKeepingASecond()
+    {
+        // Found by the adversarial suite: a 404 that is wrong (a proxy, a replica behind) made the index forget an
+        // assistant that exists. The create that followed checked only the account's creates since its map was
+        // complete, which by then was past that assistant: two assistants for one agent.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await IntegrationHost.StartAsync(serverOptions: new FakeVapiServerOptions { TimeProvider = clock });
+        var ct = IntegrationHost.Deadline();
+        var first = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "v1"), ct);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(agent: "later"), ct); // moves the complete part on
+        host.Server.Faults.Enqueue("PATCH", "/assistant/{id}", Fault.Status(404));
+
+        var second = await host.Manager.EnsureAssistantAsync(IntegrationHost.Request(name: "v2"), ct);
+
+        var only = Assert.Single(host.AssistantsOf("agent-1"));
+        Assert.Equal(first.AssistantId, only["id"]!.GetValue<string>());
+        Assert.Equal(first.AssistantId, second.AssistantId);
+        Assert.Equal("v2", only["name"]!.GetValue<string>());
+    }
 }

@@ -82,6 +82,21 @@ internal sealed class AssistantIndex
     public void Record(VapiCredential credential, string syncKey, string assistantId, DateTimeOffset createdAt) =>
         AccountOf(credential).Change(new Change(ChangeKind.Record, syncKey, assistantId, createdAt));
 
+    /// <summary>
+    /// Forgets an assistant a request answered 404 for. That answer can be wrong (a proxy, a replica behind), and the
+    /// convergence tails read only what was created after the map's complete part: so the next tail reads again from
+    /// the forgotten assistant's <c>createdAt</c>, and finds it if it is still there.
+    /// </summary>
+    public void ForgetMissing(VapiCredential credential, string syncKey, string assistantId)
+    {
+        var account = AccountOf(credential);
+        lock (account)
+        {
+            account.ReReadFrom(syncKey, assistantId);
+            account.Change(new Change(ChangeKind.Forget, syncKey, assistantId, default));
+        }
+    }
+
     public void Forget(VapiCredential credential, string syncKey, string assistantId) =>
         AccountOf(credential).Change(new Change(ChangeKind.Forget, syncKey, assistantId, default));
 
@@ -270,6 +285,7 @@ internal sealed class AssistantIndex
                 account.TailsStarted++;
                 // An account that was empty when listed is read whole (from the epoch, so the request still says it is a tail).
                 from = account.CompleteUpTo is { } complete && complete > DateTimeOffset.UnixEpoch ? complete : DateTimeOffset.UnixEpoch;
+                from = account.PendingReRead is { } reRead && reRead < from ? (reRead > DateTimeOffset.UnixEpoch ? reRead : DateTimeOffset.UnixEpoch) : from;
             }
 
             try
@@ -420,6 +436,20 @@ internal sealed class AssistantIndex
         public DateTimeOffset? CompleteUpTo { get; private set; }
 
         private DateTimeOffset _lastTailStartedAt = DateTimeOffset.MinValue;
+        private long _reReadSeq;
+
+        /// <summary>Gets where the next tail must start at the latest: the <c>createdAt</c> of an assistant forgotten on a 404 (see <see cref="ForgetMissing"/>).</summary>
+        public DateTimeOffset? PendingReRead { get; private set; }
+
+        /// <summary>Called before the 404's Forget is recorded: the map is not known complete from the assistant's <c>createdAt</c> on.</summary>
+        public void ReReadFrom(string syncKey, string assistantId)
+        {
+            if (_map is not null && _map.TryGetValue(syncKey, out var ids) && ids.Find(e => e.Id == assistantId) is { } entry)
+            {
+                PendingReRead = PendingReRead is { } earlier && earlier < entry.CreatedAt ? earlier : entry.CreatedAt;
+                _reReadSeq = Seq + 1;
+            }
+        }
 
         public bool HasMap => _map is not null;
 
@@ -499,6 +529,11 @@ internal sealed class AssistantIndex
             {
                 CompleteUpTo = completeUpTo;
             }
+
+            if (PendingReRead is { } reRead && from <= reRead && tail.StartSeq >= _reReadSeq)
+            {
+                PendingReRead = null;
+            }
         }
 
         /// <summary>What a listing must satisfy to answer this lookup (started at or after Seq and Time), or null when the map can answer now.</summary>
@@ -555,6 +590,10 @@ internal sealed class AssistantIndex
 
             _map = listed;
             CompleteUpTo = completeUpTo;
+            if (load.StartSeq >= _reReadSeq)
+            {
+                PendingReRead = null; // read whole after the 404
+            }
             _appliedStartSeq = load.StartSeq;
             _appliedStartOrder = load.StartOrder;
             _appliedStartedAt = load.StartedAt;

@@ -237,7 +237,7 @@ internal sealed class VapiAssistantManager(
         catch (Exception ex) when (FailureClassifier.Classify(ex, cancellationToken) == FailureKind.NotFound)
         {
             Log.AssistantMissing(logger, target.OrganizationId, target.AgentKey, decision.AssistantId!);
-            index.Forget(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
+            index.ForgetMissing(target.Credential, target.Desired.SyncKey, decision.AssistantId!);
             return null;
         }
     }
