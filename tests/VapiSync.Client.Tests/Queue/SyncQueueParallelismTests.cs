@@ -76,43 +76,6 @@ public sealed class SyncQueueParallelismTests
         Assert.InRange(most, 1, 2);
     }
 
-    [Fact]
-    public async Task TheItemStartedInAWaitingItemsPlace_DoesNotInheritThatItemsExecutionContext()
-    {
-        await using var h = new QueueHarness(o => o.MaxDegreeOfParallelism = 1);
-        var marker = new AsyncLocal<string?>();
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>();
-        var secondSaw = new TaskCompletionSource();
-        var checkDone = new TaskCompletionSource();
-        h.Manager.EnsureAssistantAsync(Arg.Any<AssistantSyncRequest>(), Arg.Any<CancellationToken>()).Returns(async call =>
-        {
-            var agent = call.Arg<AssistantSyncRequest>().AgentKey;
-            await Task.Yield();
-            seen[agent] = marker.Value; // what this item inherited
-            marker.Value = "set by " + agent; // like the sync's activity or a log scope
-            ParallelismSlot.YieldWhileWaiting();
-            if (seen.Count == 2)
-            {
-                secondSaw.TrySetResult();
-            }
-
-            await checkDone.Task;
-            return QueueHarness.Result("asst-" + agent);
-        });
-        await h.Queue.EnqueueAsync(QueueHarness.Save("v1", agent: "agent-0"));
-        await h.Queue.EnqueueAsync(QueueHarness.Save("v1", agent: "agent-1"));
-
-        await h.StartAsync();
-        await secondSaw.Task.WaitAsync(QueueHarness.Deadline());
-        checkDone.SetResult();
-        for (var i = 0; i < 2; i++)
-        {
-            Assert.Equal(SyncQueueState.Synced, (await h.Observer.Completions.Reader.ReadAsync(QueueHarness.Deadline())).State);
-        }
-
-        Assert.All(seen.Values, Assert.Null);
-    }
-
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
