@@ -116,5 +116,8 @@ public sealed class VapiSyncOptions
     /// </remarks>
     /// <value>The default value is 250 milliseconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan ConvergenceWindow { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan ConvergenceWindow { get; set; } = DefaultConvergenceWindow;
+
+    /// <summary>The default of <see cref="ConvergenceWindow"/>, also the lag a listing's completeness is judged with while the check is off.</summary>
+    internal static readonly TimeSpan DefaultConvergenceWindow = TimeSpan.FromMilliseconds(250);
 }

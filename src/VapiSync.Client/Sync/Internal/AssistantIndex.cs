@@ -240,7 +240,7 @@ internal sealed class AssistantIndex
 
     /// <summary>The lag a full listing's completeness is judged with: the configured window, else the default.</summary>
     private TimeSpan ConvergenceLag() =>
-        _options.CurrentValue.ConvergenceWindow is var lag && lag > TimeSpan.Zero ? lag : TimeSpan.FromMilliseconds(250);
+        _options.CurrentValue.ConvergenceWindow is var lag && lag > TimeSpan.Zero ? lag : VapiSyncOptions.DefaultConvergenceWindow;
 
     /// <summary>Runs the account's tails one after another while creates wait for one; ends when none does.</summary>
     private async Task TailLoopAsync(Account account, VapiCredential credential, TimeSpan lag)
